@@ -1,0 +1,132 @@
+"""Precision / recall / F1 of :func:`model.cues.detect_cues` on the cue fixture.
+
+Run ``python -m bench.cues [path.jsonl]``. Each fixture line is
+``{"text": ..., "cues": [{"type": ..., "text": ...[, "start": ...]}, ...]}``
+listing exactly the expected cues. A predicted cue matches an expected one of
+the same type with the same text (and the same start, when the fixture gives
+one); each expected cue is matched at most once. Also prints the speed of
+``detect_cues`` + ``cue_features`` in microseconds per sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from model import cues as cue_module
+from model.cues import CUE_TYPES, cue_features, detect_cues
+
+FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "cue_cases.jsonl"
+
+
+def load_cases(path: Path = FIXTURE) -> list[dict]:
+    """Read the fixture lines as dicts (blank lines skipped)."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _key(cue: dict, with_start: bool) -> tuple:
+    return (cue["type"], cue["text"], cue["start"] if with_start else None)
+
+
+def score_case(case: dict) -> tuple[Counter, Counter, Counter, list[dict], list[dict]]:
+    """Compare predictions with the expected cues of one case.
+
+    Returns
+    -------
+    tuple
+        ``(tp, fp, fn, false_positives, false_negatives)``: per-type counters and
+        the unmatched predicted / expected cue dicts.
+    """
+    predicted = [c.to_dict() for c in detect_cues(case["text"])]
+    remaining = list(predicted)
+    tp, fp, fn, missed = Counter(), Counter(), Counter(), []
+    for expected in case["cues"]:
+        with_start = "start" in expected
+        hit = next((p for p in remaining if _key(p, with_start) == _key(expected, with_start)), None)
+        if hit is None:
+            fn[expected["type"]] += 1
+            missed.append(expected)
+        else:
+            tp[expected["type"]] += 1
+            remaining.remove(hit)
+    for extra in remaining:
+        fp[extra["type"]] += 1
+    return tp, fp, fn, remaining, missed
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def evaluate(cases: list[dict]) -> dict:
+    """Per-type and micro-averaged scores over ``cases``.
+
+    Returns
+    -------
+    dict
+        ``{"per_type": {type: {"tp","fp","fn","precision","recall","f1"}},
+        "micro": {...}, "errors": [{"text","false_positives","false_negatives"}]}``.
+    """
+    tp, fp, fn, errors = Counter(), Counter(), Counter(), []
+    for case in cases:
+        t, f, n, extra, missed = score_case(case)
+        tp += t
+        fp += f
+        fn += n
+        if extra or missed:
+            errors.append({"text": case["text"], "false_positives": extra, "false_negatives": missed})
+    per_type = {}
+    for name in CUE_TYPES:
+        p, r, f1 = _prf(tp[name], fp[name], fn[name])
+        per_type[name] = {"tp": tp[name], "fp": fp[name], "fn": fn[name], "precision": p, "recall": r, "f1": f1}
+    total = [sum(c.values()) for c in (tp, fp, fn)]
+    p, r, f1 = _prf(*total)
+    micro = {"tp": total[0], "fp": total[1], "fn": total[2], "precision": p, "recall": r, "f1": f1}
+    return {"per_type": per_type, "micro": micro, "errors": errors}
+
+
+def time_per_sentence(sentences: list[str], repeats: int = 20) -> float:
+    """Microseconds per sentence of ``detect_cues`` + ``cue_features``, cache cleared each pass."""
+    best = float("inf")
+    for _ in range(repeats):
+        cue_module._analyse.cache_clear()
+        start = time.perf_counter()
+        for sentence in sentences:
+            detect_cues(sentence)
+            cue_features(sentence)
+        best = min(best, time.perf_counter() - start)
+    return best / len(sentences) * 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the score table, the errors and the speed; return 0."""
+    argv = sys.argv[1:] if argv is None else argv
+    cases = load_cases(Path(argv[0]) if argv else FIXTURE)
+    result = evaluate(cases)
+    print(f"{len(cases)} sentences, {sum(len(c['cues']) for c in cases)} expected cues")
+    print(f"{'type':<22}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>8}{'R':>8}{'F1':>8}")
+    rows = list(result["per_type"].items()) + [("micro", result["micro"])]
+    for name, s in rows:
+        print(f"{name:<22}{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}"
+              f"{s['precision']:>8.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}")
+    for error in result["errors"]:
+        print("\n" + error["text"])
+        for cue in error["false_positives"]:
+            print(f"  FP {cue['type']}: {cue['text']!r}")
+        for cue in error["false_negatives"]:
+            print(f"  FN {cue['type']}: {cue['text']!r}")
+    sentences = [c["text"] for c in cases]
+    print(f"\nspeed: {time_per_sentence(sentences):.1f} us/sentence "
+          f"(detect_cues + cue_features, mean {sum(len(s.split()) for s in sentences) / len(sentences):.1f} words)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

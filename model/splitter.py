@@ -1,0 +1,257 @@
+"""Sentence splitter for news text: Punkt plus a few layout and typography rules.
+
+The Punkt parameters come from ``model/punkt.json`` (written by
+``python -m training.punkt``). Splitting works in three stages:
+
+1. **Blocks.** A blank line (two or more line breaks, possibly with spaces
+   between; ``\\r\\n`` counts as one break) always ends a sentence.
+2. **Headline lines.** Inside a block, a line break also ends a sentence when
+   the line before it is short (at most ``HEADLINE_MAX_WORDS`` words), has no
+   sentence-final punctuation, does not end in a comma, colon, dash or a
+   function word (*the*, *of* ...), and the next line does not start lower
+   case. Blocks that look hard-wrapped (two or more line breaks followed by a
+   lower-case word) are left to Punkt.
+3. **Punkt** (:class:`nltk.tokenize.punkt.PunktSentenceTokenizer`) splits each
+   piece, with closing quotes and brackets realigned onto the sentence they
+   close. Fix-ups: a break after a title (*Mr.*, *Sen.*, *Gen.* ...) is undone;
+   a break before an all-lower-case word (``“Stop!” he said``,
+   ``(in 2022.) is``) is undone, but not before *iPhone* or *eBay*; an
+   ellipsis (``…`` or ``...``) followed by white space and a capitalised word
+   ends a sentence (not after ``(`` or ``[``, which mark an elision).
+
+Finally sentences longer than ``max_chars`` are hard-split (see
+:class:`SentenceSplitter`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+FORMAT = "slant-punkt/1"
+DEFAULT_PATH = Path(__file__).resolve().parent / "punkt.json"
+REQUIRED_KEYS = ("format", "abbrev_types", "collocations", "sent_starters", "ortho_context")
+HEADLINE_MAX_WORDS = 20
+
+_LB = r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])"  # one line break
+_HS = r"[^\S\n\r\x0b\x0c\x85\u2028\u2029]"  # horizontal white space
+_BLANK_LINE = re.compile(rf"{_LB}(?:{_HS}*{_LB})+")
+_LINE_BREAK = re.compile(_LB)
+_CLOSERS = "\"'’”»)]}"
+_OPENERS = "\"'‘“«([{"
+_FINAL_PUNCT = re.compile(rf"[.!?…][{re.escape(_CLOSERS)}]*$")
+_CONTINUES = re.compile(r"(?:[,;:(&/\-–—‐]|\b(?:the|a|an|of|to|and|or|but|in|on|at|by|for|with|from|that|as|is|was|were|are))$", re.I)
+_TITLE_END = re.compile(
+    r"(?:^|[\s" + re.escape(_OPENERS) + r"])(?:mr|mrs|ms|messrs|mme|dr|prof|rev|fr|hon|sen|sens|rep|reps|gov|pres"
+    r"|gen|lt|col|maj|capt|cmdr|cdr|adm|sgt|cpl|pvt|brig|insp|det|supt|atty|amb)\.$",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_ELLIPSIS = re.compile(
+    rf"(?<![(\[])(?:…|\.\.\.+)[{re.escape(_CLOSERS)}]*(?=\s+[{re.escape(_OPENERS)}]*(\w))"
+)
+_LAST_SPACE = re.compile(r".*\s", re.S)
+
+
+class SentenceSplitter:
+    """Split text into sentences, returning code-point offsets.
+
+    Parameters
+    ----------
+    params : dict
+        The parsed ``punkt.json``: ``format`` (``"slant-punkt/1"``),
+        ``abbrev_types``, ``collocations`` (pairs), ``sent_starters``,
+        ``ortho_context`` (type -> int flags).
+    max_chars : int, optional
+        Longest sentence returned, in code points (default 2,000). A longer
+        run is hard-split at the last white space before the limit, or exactly
+        at the limit if it has none, so no sentence exceeds ``max_chars``.
+
+    Raises
+    ------
+    ValueError
+        If ``params`` lacks a required key, has the wrong ``format`` or
+        badly typed values, or ``max_chars`` < 1.
+
+    Examples
+    --------
+    >>> s = SentenceSplitter.from_file(DEFAULT_PATH)
+    >>> [t for _, _, t in s.split("Mr. Smith left. He said “no.” Then he went.")]
+    ['Mr. Smith left.', 'He said “no.”', 'Then he went.']
+    """
+
+    def __init__(self, params: dict, *, max_chars: int = 2000):
+        if not isinstance(params, dict):
+            raise ValueError(f"punkt params must be a dict, got {type(params).__name__}")
+        missing = [k for k in REQUIRED_KEYS if k not in params]
+        if missing:
+            raise ValueError(f"punkt params lack required key(s): {', '.join(missing)}")
+        if params["format"] != FORMAT:
+            raise ValueError(f"punkt params have format {params['format']!r}, expected {FORMAT!r}")
+        if not isinstance(max_chars, int) or max_chars < 1:
+            raise ValueError(f"max_chars must be a positive int, got {max_chars!r}")
+        try:
+            punkt = PunktParameters()
+            punkt.abbrev_types = {str(a) for a in params["abbrev_types"]}
+            punkt.collocations = {(str(a), str(b)) for a, b in params["collocations"]}
+            punkt.sent_starters = {str(s) for s in params["sent_starters"]}
+            punkt.ortho_context = defaultdict(int, {str(k): int(v) for k, v in params["ortho_context"].items()})
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"punkt params are malformed: {exc}") from None
+        self.max_chars = max_chars
+        self._punkt = PunktSentenceTokenizer(punkt)
+
+    @classmethod
+    def from_file(cls, path=DEFAULT_PATH, **kwargs) -> "SentenceSplitter":
+        """Build a splitter from a ``punkt.json`` file (UTF-8).
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            The parameter file; defaults to the shipped ``model/punkt.json``.
+        **kwargs
+            Passed to the constructor (``max_chars``).
+
+        Returns
+        -------
+        SentenceSplitter
+        """
+        with open(path, encoding="utf-8") as fh:
+            return cls(json.load(fh), **kwargs)
+
+    def split(self, text: str) -> list[tuple[int, int, str]]:
+        """Sentences as ``(start, end, text[start:end])`` triples.
+
+        Parameters
+        ----------
+        text : str
+            Any text.
+
+        Returns
+        -------
+        list of tuple of (int, int, str)
+        """
+        return [(s, e, text[s:e]) for s, e in self.spans(text)]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Sentence offsets into ``text`` (Python ``str`` indices).
+
+        Sentences are non-empty, never start or end with white space, are in
+        order and do not overlap; empty or white-space-only text gives ``[]``.
+
+        Parameters
+        ----------
+        text : str
+            Any text.
+
+        Returns
+        -------
+        list of tuple of (int, int)
+            ``(start, end)`` such that ``text[start:end]`` is a sentence.
+        """
+        raw: list[tuple[int, int]] = []
+        for bs, be in _pieces(text, 0, len(text), _BLANK_LINE):
+            for ls, le in self._lines(text, bs, be):
+                raw.extend(self._punkt_spans(text, ls, le))
+        out: list[tuple[int, int]] = []
+        last = 0
+        for s, e in raw:
+            s = max(s, last)
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                out.extend(self._hard_split(text, s, e))
+                last = e
+        return out
+
+    def _lines(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Split a block at line breaks that end a headline-like line."""
+        lines = _pieces(text, start, end, _LINE_BREAK)
+        if len(lines) < 2:
+            return lines
+        info = []
+        for s, e in lines:
+            line = text[s:e].strip()
+            ends = not line or bool(_FINAL_PUNCT.search(line))
+            info.append((line, ends))
+        lower_next = [bool(info[i + 1][0]) and info[i + 1][0][0].islower() for i in range(len(lines) - 1)]
+        if sum(1 for i, low in enumerate(lower_next) if low and not info[i][1]) >= 2:
+            return [(start, end)]  # hard-wrapped prose
+        out, cur = [], lines[0][0]
+        for i in range(len(lines) - 1):
+            line, ends = info[i]
+            if (
+                line
+                and not ends
+                and not lower_next[i]
+                and len(line.split()) <= HEADLINE_MAX_WORDS
+                and not _CONTINUES.search(line)
+            ):
+                out.append((cur, lines[i][1]))
+                cur = lines[i + 1][0]
+        out.append((cur, end))
+        return out
+
+    def _punkt_spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Punkt spans of ``text[start:end]`` (absolute offsets) with fix-ups."""
+        piece = text[start:end]
+        if not piece.strip():
+            return []
+        spans = [(start + s, start + e) for s, e in self._punkt.span_tokenize(piece)]
+        merged: list[tuple[int, int]] = []
+        for s, e in spans:
+            if merged:
+                ps, pe = merged[-1]
+                prev = text[max(ps, pe - 12) : pe]
+                nxt = text[s:e].lstrip(_OPENERS)
+                if _TITLE_END.search(prev) or _starts_lower(nxt):
+                    merged[-1] = (ps, e)
+                    continue
+            merged.append((s, e))
+        out = []
+        for s, e in merged:
+            for m in _ELLIPSIS.finditer(text, s, e):
+                if m.start() > s and m.group(1)[0].isupper() and any(c.isalnum() for c in text[s : m.start()]):
+                    out.append((s, m.end()))
+                    s = m.end()
+            out.append((s, e))
+        return out
+
+    def _hard_split(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
+        """Cut a stripped span into pieces of at most ``max_chars``."""
+        out = []
+        limit = self.max_chars
+        while e - s > limit:
+            m = _LAST_SPACE.match(text, s + 1, s + limit + 1)
+            cut = m.end() - 1 if m else s + limit
+            stop = cut
+            while text[stop - 1].isspace():
+                stop -= 1
+            out.append((s, stop))
+            s = cut
+            while text[s].isspace():
+                s += 1
+        out.append((s, e))
+        return out
+
+
+def _starts_lower(s: str) -> bool:
+    """Whether ``s`` starts with an all-lower-case word (not *iPhone*, *eBay*)."""
+    m = _WORD.match(s)
+    return bool(m) and m.group().islower()
+
+
+def _pieces(text: str, start: int, end: int, sep: re.Pattern) -> list[tuple[int, int]]:
+    """Offsets of ``text[start:end]`` between matches of ``sep``."""
+    out, cur = [], start
+    for m in sep.finditer(text, start, end):
+        out.append((cur, m.start()))
+        cur = m.end()
+    out.append((cur, end))
+    return out

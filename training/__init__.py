@@ -1,0 +1,1 @@
+"""Slant training: corpus loading, fitting, evaluation and the ``slant`` CLI."""

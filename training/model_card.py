@@ -1,0 +1,77 @@
+"""Render ``MODEL_CARD.md`` for a model directory from its manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+LICENSES = {
+    "babe": "BABE (Spinde et al. 2021), AGPL-3.0",
+    "checkthat": "CLEF CheckThat! 2025 Task 1 English subjectivity, CC BY-NC-SA 4.0",
+    "file": "user-supplied corpus (see its own license)",
+}
+
+
+def _f(x) -> str:
+    return f"{x:.3f}" if isinstance(x, (int, float)) else str(x)
+
+
+def render(manifest: dict) -> str:
+    """Markdown text of the model card."""
+    training = manifest.get("training", {})
+    metrics = manifest.get("metrics", {})
+    sources = training.get("sources", {})
+    families = sorted({s.split(":")[0] for s in sources}) or ["unknown"]
+    lines = [
+        f"# Model card: {manifest.get('name', 'slant')} {manifest.get('version', '')}",
+        "",
+        "Sentence classifier for news text: **factual** report, **opinion**, or **loaded** framing.",
+        "Linear model (multinomial logistic regression) over word 1-2-gram and character 2-5-gram",
+        "TF-IDF plus numeric cue features (scare quotes, so-called, capitals for emphasis, sneering",
+        "asides, exclamation, loaded words, first-person stance, hedges, attribution, ...).",
+        f"Decision rule: `{manifest.get('decision_rule', 'argmax')}` over the three probabilities.",
+        "",
+        "## Training data",
+        "",
+        f"{training.get('sentences', '?')} sentences after de-duplication "
+        f"({training.get('duplicates_dropped', 0)} duplicates and "
+        f"{training.get('conflicting_texts_dropped', 0)} conflicting texts dropped); "
+        f"labels {training.get('labels', {})}; seed {training.get('seed', '?')}; "
+        f"data sha256 `{training.get('sha256', '?')}`.",
+        "",
+        "| source | sentences |", "|---|---|",
+        *[f"| {name} | {count} |" for name, count in sources.items()],
+        "",
+        "Licenses of the training corpora:",
+        "",
+        *[f"- {LICENSES.get(family, family)}" for family in families],
+        "",
+        "The corpora are research data, mostly non-commercial (CC BY-NC-SA) or copyleft (AGPL);",
+        "check them before commercial use of this artifact. The corpora are not in this repository.",
+        "",
+        "## Evaluation",
+        "",
+    ]
+    if metrics:
+        lines += ["| protocol | metric | value |", "|---|---|---|"]
+        for key, value in sorted(metrics.items()):
+            if isinstance(value, dict):
+                for sub, v in sorted(value.items()):
+                    lines.append(f"| {key} | {sub} | {_f(v)} |")
+            else:
+                lines.append(f"| {key} | | {_f(value)} |")
+        lines += ["", "Protocols are described in `docs/evaluation.md`; reproduce with `slant evaluate --protocols`."]
+    else:
+        lines.append("No shared-corpus evaluation was recorded for this model.")
+    versions = manifest.get("versions", {})
+    lines += ["", "## Built with", "", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())), ""]
+    extra = Path(__file__).with_name("model_card_notes.md")
+    if extra.exists():
+        lines += [extra.read_text(encoding="utf-8")]
+    return "\n".join(lines)
+
+
+def write_model_card(model_dir: Path, manifest: dict) -> Path:
+    """Write ``MODEL_CARD.md`` into ``model_dir``."""
+    path = Path(model_dir) / "MODEL_CARD.md"
+    path.write_text(render(manifest), encoding="utf-8")
+    return path

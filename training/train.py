@@ -1,0 +1,102 @@
+"""Fit a Slant model and write it as a verified model directory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+
+from model.artifact import CLASSIFIER_FILE, DEFAULT_MODEL_DIR, PUNKT_FILE, write_manifest
+from model.features import build_pipeline
+from training.corpora import Record, deduplicate, read_babe, read_checkthat
+
+DEFAULT_DATA_DIR = Path(os.environ.get("SLANT_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
+
+
+def default_corpora(data_dir: Path) -> list[str]:
+    """The corpus specs the shipped model is trained on."""
+    return [f"babe:{Path(data_dir) / 'babe' / 'final_labels_SG2.csv'}", f"checkthat:{Path(data_dir) / 'checkthat2025_en'}"]
+
+
+def shared_training_records(data_dir: Path) -> list[Record]:
+    """BABE SG2 (three-way) and CheckThat train + dev (never ``dev_test``)."""
+    data_dir = Path(data_dir)
+    return read_babe(data_dir / "babe" / "final_labels_SG2.csv") + read_checkthat(data_dir / "checkthat2025_en")
+
+
+def fit(records: list[Record], seed: int = 0, **params):
+    """Fit the Slant pipeline on ``records``.
+
+    Parameters
+    ----------
+    records : list of Record
+        Training sentences with labels in ``factual/opinion/loaded``.
+    seed : int
+        Random state of the classifier.
+    **params
+        Passed to :func:`model.features.build_pipeline`.
+    """
+    labels = {r.label for r in records}
+    if len(labels) < 2:
+        raise ValueError(f"training needs at least two labels, got {sorted(labels) or 'none'}")
+    pipeline = build_pipeline(seed=seed, **params)
+    return pipeline.fit([r.text for r in records], [r.label for r in records])
+
+
+def data_summary(records: list[Record]) -> dict:
+    """Sizes, label counts and a content hash of the training data (no text)."""
+    by_source = Counter(r.source for r in records)
+    digest = hashlib.sha256()
+    for r in records:
+        digest.update(f"{r.label}\t{r.text}\n".encode("utf-8", "surrogatepass"))
+    return {"sentences": len(records), "labels": dict(sorted(Counter(r.label for r in records).items())),
+            "sources": dict(sorted(by_source.items())), "sha256": digest.hexdigest()}
+
+
+def save_model(estimator, out_dir: Path, info: dict, punkt_path: Path | None = None) -> dict:
+    """Write ``estimator`` + Punkt parameters + manifest into ``out_dir`` atomically.
+
+    The files are written to a temporary directory beside ``out_dir`` and moved
+    in only when complete, so an interrupted save never leaves a half-written model.
+    """
+    out_dir = Path(out_dir)
+    punkt_path = Path(punkt_path) if punkt_path else DEFAULT_MODEL_DIR / PUNKT_FILE
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".slant-", dir=out_dir))
+    try:
+        joblib.dump(estimator, staging / CLASSIFIER_FILE, compress=("zlib", 6))
+        if punkt_path.resolve() != (staging / PUNKT_FILE).resolve():
+            shutil.copyfile(punkt_path, staging / PUNKT_FILE)
+        manifest = write_manifest(staging, info)
+        from training.model_card import write_model_card
+        write_model_card(staging, manifest)
+        for name in (CLASSIFIER_FILE, PUNKT_FILE, "MODEL_CARD.md", "manifest.json"):
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def train_and_save(records: list[Record], out_dir: Path, seed: int = 0, name: str = "slant",
+                   metrics: dict | None = None, corpora: list[str] | None = None,
+                   punkt_path: Path | None = None, **params) -> dict:
+    """De-duplicate, fit and save; return the manifest."""
+    kept, duplicates, conflicts = deduplicate(records)
+    started = time.perf_counter()
+    estimator = fit(kept, seed=seed, **params)
+    info = {
+        "name": name, "labels": ["factual", "opinion", "loaded"], "decision_rule": "argmax",
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "training": {**data_summary(kept), "corpora": corpora or [], "duplicates_dropped": duplicates,
+                     "conflicting_texts_dropped": conflicts, "seed": seed, "params": params,
+                     "fit_seconds": round(time.perf_counter() - started, 2)},
+        "metrics": metrics or {},
+    }
+    return save_model(estimator, out_dir, info, punkt_path=punkt_path)
