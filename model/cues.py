@@ -293,3 +293,9 @@ def cue_features(sentence: str) -> np.ndarray:
         ``float64`` vector of length ``len(FEATURE_NAMES)``.
     """
     return np.array(_analyse(sentence)[1], dtype=np.float64)
+
+
+def cue_feature_matrix(sentences) -> np.ndarray:
+    """``(n, len(FEATURE_NAMES))`` float64 rows of :func:`cue_features` for many sentences."""
+    rows = [_analyse(s)[1] for s in sentences]
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))

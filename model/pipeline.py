@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy as np
 from model.cues import detect_cues
 
 LABELS = ("factual", "opinion", "loaded")
+log = logging.getLogger(__name__)
 
 
 class SlantModel:
@@ -35,6 +37,15 @@ class SlantModel:
         if sorted(classes) != sorted(LABELS):
             raise ValueError(f"classifier classes {classes} are not {list(LABELS)}")
         self._order = np.array([classes.index(label) for label in LABELS])
+        self.fast = None
+        try:  # batch fast path with the same numbers; the sklearn estimator stays the reference
+            from model.fastpath import FastScorer
+
+            fast = FastScorer.from_pipeline(estimator)
+            if [str(c) for c in fast.classes_] == classes:
+                self.fast = fast
+        except Exception as exc:  # unsupported pipeline shape: keep the sklearn path
+            log.warning("fast path unavailable, using the sklearn estimator: %s", exc)
 
     @property
     def name(self) -> str:
@@ -50,20 +61,29 @@ class SlantModel:
 
     def scores(self, sentences: list[str]) -> np.ndarray:
         """Class probabilities, one row per sentence, columns in :data:`LABELS` order."""
+        if self.fast is None:
+            return self.reference_scores(sentences)
+        if not sentences:
+            return np.zeros((0, len(LABELS)))
+        return self.fast.predict_proba(list(sentences))[:, self._order]
+
+    def reference_scores(self, sentences: list[str]) -> np.ndarray:
+        """:meth:`scores` computed by the sklearn estimator itself (the reference)."""
         if not sentences:
             return np.zeros((0, len(LABELS)))
         proba = self.estimator.predict_proba(list(sentences))
         return proba[:, self._order]
 
-    def _sentence_dicts(self, texts: list[str]) -> list[dict]:
+    def _sentence_dicts(self, texts: list[str], spans=None) -> list[dict]:
         rows = []
-        for text, row in zip(texts, self.scores(texts)):
-            rows.append({
-                "text": text,
-                "label": LABELS[int(np.argmax(row))],
-                "scores": {label: float(p) for label, p in zip(LABELS, row)},
-                "cues": [cue.to_dict() for cue in detect_cues(text)],
-            })
+        for index, (text, row) in enumerate(zip(texts, self.scores(texts))):
+            out = {"index": index}
+            if spans is not None:
+                out["start"], out["end"] = spans[index][0], spans[index][1]
+            out.update(text=text, label=LABELS[int(np.argmax(row))],
+                       scores={label: float(p) for label, p in zip(LABELS, row)},
+                       cues=[cue.to_dict() for cue in detect_cues(text)])
+            rows.append(out)
         return rows
 
     @staticmethod
@@ -76,8 +96,6 @@ class SlantModel:
     def classify_sentences(self, sentences: list[str]) -> dict:
         """Classify sentences a caller has already split (no offsets into a text)."""
         rows = self._sentence_dicts(list(sentences))
-        for index, row in enumerate(rows):
-            row["index"] = index
         return {"model": self.info(), "sentences": rows, "summary": self._summary(rows)}
 
     def split(self, text: str) -> list[tuple[int, int, str]]:
@@ -90,7 +108,5 @@ class SlantModel:
         Sentence ``start``/``end`` index ``text``; cue offsets index the sentence.
         """
         spans = self.split(text) if spans is None else spans
-        rows = self._sentence_dicts([s for _, _, s in spans])
-        for index, ((start, end, _), row) in enumerate(zip(spans, rows)):
-            row.update(index=index, start=start, end=end)
+        rows = self._sentence_dicts([s for _, _, s in spans], spans)
         return {"model": self.info(), "sentences": rows, "summary": self._summary(rows)}

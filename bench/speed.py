@@ -1,0 +1,195 @@
+"""Speed of the naive baseline, the sklearn (reference) Slant path and the fast path, in one run.
+
+Run ``python -m bench.speed [--data-dir ../shared/corpora] [--repeats 5]``. One process,
+one thread (BLAS/OpenMP pinned to 1). Sentences are the BABE SG2 ``text`` column and the
+CheckThat 2025 English ``sentence`` column, read at run time. The cue cache
+(``model.cues._analyse``) is cleared before every timed batch and article, so cue
+detection is always paid for; the fast path's per-word char n-gram cache is reported
+cold (first batch of a fresh scorer) and warm (median of the repeats).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from model import cues  # noqa: E402
+from model.artifact import load_model  # noqa: E402
+from model.fastpath import FastScorer  # noqa: E402
+from training.corpora import read_babe, read_checkthat  # noqa: E402
+from training.evaluate import naive_pipeline  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = 30
+
+CHILD = r"""
+import os, sys, time, resource, json
+for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"): os.environ[v] = "1"
+t0 = time.perf_counter()
+from model.artifact import load_model
+m = load_model()
+if sys.argv[1] == "reference": m.fast = None
+m.classify_text("Warm up. One sentence.")
+ready = time.perf_counter() - t0
+print("ready", flush=True)
+sents = json.loads(sys.stdin.read())
+for i in range(0, len(sents), 1000):
+    m.classify_sentences(sents[i:i + 1000])
+print(json.dumps({"load_s": ready, "fast": m.fast is not None,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+"""
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return (f"nproc={os.cpu_count()} cpu={cpu!r} python={platform.python_version()} numpy={np.__version__} "
+            f"load_avg={os.getloadavg()[0]:.2f}")
+
+
+def corpus(data_dir: Path):
+    records = read_babe(data_dir / "babe") + read_checkthat(data_dir / "checkthat2025_en",
+                                                            splits=("train", "dev", "dev_test"))
+    return [r.text for r in records], [r.label for r in records]
+
+
+def timed(fn, repeats, before=None):
+    times = []
+    for _ in range(repeats):
+        if before:
+            before()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def cold_cues():
+    cues._analyse.cache_clear()
+
+
+def articles_latency(fn, articles, rounds=3):
+    lat = []
+    for _ in range(rounds):
+        for art in articles:
+            cold_cues()
+            t = time.perf_counter()
+            fn(art)
+            lat.append(time.perf_counter() - t)
+    return np.percentile(lat, 50) * 1e3, np.percentile(lat, 99) * 1e3
+
+
+def subprocess_load(mode: str, sentences: list[str]) -> dict:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, mode], cwd=ROOT, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    wall = time.perf_counter() - start
+    out, _ = proc.communicate(json.dumps(sentences))
+    info = json.loads(out.strip().splitlines()[-1])
+    info["wall_to_ready_s"] = wall
+    return info
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "corpora")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    threadpool_limits(1)
+    print(machine())
+    texts, labels = corpus(args.data_dir)
+    n = len(texts)
+    print(f"sentences: {n} (mean {np.mean([len(t) for t in texts]):.0f} chars)")
+
+    t = time.perf_counter()
+    naive = naive_pipeline().fit(texts, labels)
+    print(f"naive pipeline fitted in {time.perf_counter() - t:.1f} s")
+    model = load_model()
+    fast = model.fast
+    assert fast is not None, "fast path not built"
+
+    # equality over ALL sentences
+    cold_cues()
+    ref = model.reference_scores(texts)
+    got = model.scores(texts)
+    diff = float(np.abs(ref - got).max())
+    mism = int((ref.argmax(1) != got.argmax(1)).sum())
+    print(f"equality: max |p_fast - p_ref| = {diff:.3g}, label mismatches = {mism} / {n}")
+
+    # batch throughput
+    rates = {}
+    rates["naive"] = timed(lambda: naive.predict_proba(texts), args.repeats)
+    rates["reference"] = timed(lambda: model.reference_scores(texts), args.repeats, cold_cues)
+    model.fast = FastScorer.from_pipeline(model.estimator)  # fresh: empty word cache
+    cold_cues()
+    t = time.perf_counter()
+    model.scores(texts)
+    cold = n / (time.perf_counter() - t)
+    rates["fast"] = timed(lambda: model.scores(texts), args.repeats, cold_cues)
+    rates["fast, cue cache warm"] = timed(lambda: model.scores(texts), args.repeats)
+    rates["fast full rows (scores+cues+dicts)"] = timed(lambda: model.classify_sentences(texts), args.repeats,
+                                                        cold_cues)
+    model.fast = None
+    rates["reference full rows"] = timed(lambda: model.classify_sentences(texts), max(1, args.repeats // 2),
+                                         cold_cues)
+    model.fast = fast
+    per_s = {k: n / statistics.median(v) for k, v in rates.items()}
+    print("\nbatch throughput (sentences/s, median of repeats, cue cache cleared unless noted):")
+    for k, v in per_s.items():
+        print(f"  {k:38s} {v:10,.0f}")
+    print(f"  {'fast, cold (fresh word cache)':38s} {cold:10,.0f}")
+    print(f"  ratio fast/naive     = {per_s['fast'] / per_s['naive']:.1f}x")
+    print(f"  ratio fast/reference = {per_s['fast'] / per_s['reference']:.1f}x")
+
+    # per-block profile of the fast path
+    from model.fastpath import Batch
+    print("\nfast path per block (us/sentence, cue cache cleared):")
+    cold_cues()
+    batch = Batch(texts)
+    for block in fast.blocks:
+        t = time.perf_counter()
+        block.transform(batch)
+        print(f"  {type(block).__name__:18s} {(time.perf_counter() - t) / n * 1e6:7.2f}")
+
+    # articles: 30 consecutive sentences
+    sents = [texts[i:i + ARTICLE] for i in range(0, n - ARTICLE + 1, ARTICLE)]
+    arts = [" ".join(s) for s in sents]
+    print(f"\narticle latency ({len(arts)} articles of {ARTICLE} sentences, "
+          f"~{np.mean([len(a.split()) for a in arts]):.0f} words; ms p50 / p99):")
+    rows = {
+        "split only": articles_latency(model.split, arts),
+        "naive scores only (no split)": articles_latency(naive.predict_proba, sents),
+        "reference scores only (no split)": articles_latency(model.reference_scores, sents),
+        "fast scores only (no split)": articles_latency(model.scores, sents),
+        "fast classify_sentences (no split)": articles_latency(model.classify_sentences, sents),
+        "fast full path classify_text": articles_latency(model.classify_text, arts),
+    }
+    model.fast = None
+    rows["reference full path classify_text"] = articles_latency(model.classify_text, arts, rounds=1)
+    model.fast = fast
+    for k, (p50, p99) in rows.items():
+        print(f"  {k:38s} {p50:6.2f} / {p99:6.2f}")
+
+    print("\nmodel load + peak RSS (fresh subprocess; classify all sentences in chunks of 1000):")
+    for mode in ("fast", "reference"):
+        info = subprocess_load(mode, texts)
+        print(f"  {mode:10s} start->ready {info['wall_to_ready_s']:.2f} s (in-process import+load "
+              f"{info['load_s']:.2f} s), peak RSS {info['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

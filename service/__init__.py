@@ -1,0 +1,107 @@
+"""Slant HTTP service: a Flask application factory.
+
+>>> from service import create_app
+>>> app = create_app()            # loads and verifies the shipped model
+
+The model is loaded once, in :func:`create_app`, so gunicorn's ``preload_app``
+loads it in the master before forking workers; a model that fails to load or
+verify stops the start with :class:`model.ModelLoadError` (never a silent start
+that answers 500s). See :mod:`service.config` for settings.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+
+from flask import Flask, g, request
+
+from model import ModelLoadError, load_model
+from service import config as config_module
+from service.config import ConfigError
+from service.cors import init_cors
+from service.errors import APIError, register_error_handlers
+
+__all__ = ["APIError", "ConfigError", "ModelLoadError", "create_app"]
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+_WARM_UP = ["The council approved the budget on Tuesday."]
+
+
+def _assign_request_id() -> None:
+    """``before_request``: echo a sane incoming ``X-Request-ID`` or make a new one."""
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _add_request_id(response):
+    """``after_request``: put the request id on every response."""
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id") or uuid.uuid4().hex
+    return response
+
+
+def _load(app: Flask):
+    """Load, verify and warm up the model configured for ``app``."""
+    preloaded = app.config.get("MODEL")
+    if preloaded is not None:  # tests share one loaded model between apps
+        return preloaded
+    model_dir = app.config.get("MODEL_DIR")
+    try:
+        model = load_model(model_dir)
+    except ModelLoadError as exc:
+        raise ModelLoadError(f"Slant service cannot start: {exc}") from exc
+    try:
+        model.classify_sentences(_WARM_UP)
+    except Exception as exc:
+        raise ModelLoadError(
+            f"Slant service cannot start: the model in {model.model_dir} failed a test classification: {exc}"
+        ) from exc
+    app.logger.info("loaded model %s %s from %s", model.name, model.version, model.model_dir)
+    return model
+
+
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    """Create the Slant Flask application.
+
+    Parameters
+    ----------
+    test_config : Mapping, optional
+        Settings applied on top of the defaults and the ``SLANT_*`` environment
+        variables, e.g. ``{"TESTING": True, "MAX_SENTENCES": 10}``. The extra
+        key ``MODEL`` may hold an already loaded model to use instead of
+        loading ``MODEL_DIR``.
+
+    Returns
+    -------
+    flask.Flask
+
+    Raises
+    ------
+    service.config.ConfigError
+        If a setting is invalid (the message names the variable).
+    model.ModelLoadError
+        If the model is missing, fails verification or cannot classify.
+    """
+    app = Flask(__name__, static_folder=None)
+    app.json.sort_keys = False  # keep the model's field order (index, start, end, text, label ...)
+    app.config.from_mapping(config_module.DEFAULTS)
+    app.config.update(config_module.from_env())
+    if test_config is not None:
+        app.config.update(test_config)
+    app.config.update(config_module.validate(app.config))
+
+    app.extensions["slant_model"] = _load(app)
+
+    app.before_request(_assign_request_id)
+    init_cors(app)
+    app.after_request(_add_request_id)
+    register_error_handlers(app)
+
+    from service import classify, health, openapi
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(classify.bp)
+    app.register_blueprint(openapi.bp)
+    return app

@@ -1,0 +1,184 @@
+"""Service configuration: defaults, ``SLANT_*`` environment variables, validation.
+
+Configuration is layered, later layers winning:
+
+1. :data:`DEFAULTS`;
+2. environment variables ``SLANT_<KEY>`` for every key in :data:`ENV_KEYS`
+   (read by :func:`from_env`);
+3. the ``test_config`` mapping passed to :func:`service.create_app`.
+
+The merged result is checked by :func:`validate`, which raises
+:class:`ConfigError` with a message naming the offending setting.
+
+Keys
+----
+``MODEL_DIR`` (``SLANT_MODEL_DIR``)
+    Model directory to load; ``None`` (default) means the shipped ``model/``.
+``MAX_CONTENT_LENGTH`` (``SLANT_MAX_CONTENT_LENGTH``)
+    Largest request body in bytes (default 1,000,000). Flask enforces it.
+``MAX_SENTENCES`` (``SLANT_MAX_SENTENCES``)
+    Most sentences per request, counted after splitting (default 2,000).
+``MAX_SENTENCE_CHARS`` (``SLANT_MAX_SENTENCE_CHARS``)
+    Longest pre-split sentence in code points (default 5,000).
+``CORS_ORIGINS`` (``SLANT_CORS_ORIGINS``)
+    Comma-separated allowed origins, ``*`` for any, empty (default) for no CORS.
+``CORS_MAX_AGE`` (``SLANT_CORS_MAX_AGE``)
+    Seconds a browser may cache a preflight answer (default 600).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+ENV_PREFIX = "SLANT_"
+
+DEFAULTS: dict[str, object] = {
+    "MODEL_DIR": None,
+    "MAX_CONTENT_LENGTH": 1_000_000,
+    "MAX_SENTENCES": 2_000,
+    "MAX_SENTENCE_CHARS": 5_000,
+    "CORS_ORIGINS": (),
+    "CORS_MAX_AGE": 600,
+}
+
+INT_KEYS = ("MAX_CONTENT_LENGTH", "MAX_SENTENCES", "MAX_SENTENCE_CHARS", "CORS_MAX_AGE")
+ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS")
+
+
+class ConfigError(ValueError):
+    """A configuration value (environment variable or mapping entry) is invalid."""
+
+
+def parse_positive_int(name: str, value: object) -> int:
+    """Parse ``value`` as a positive integer, or raise :class:`ConfigError` naming ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The setting's name as the operator knows it (e.g. ``SLANT_MAX_SENTENCES``).
+    value : object
+        An ``int`` or a string of decimal digits; ``_`` separators are allowed.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ConfigError
+        If ``value`` is not an integer >= 1.
+    """
+    if isinstance(value, bool):
+        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().replace("_", "").isdigit():
+        number = int(value.strip().replace("_", ""))
+    else:
+        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    if number < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    return number
+
+
+def parse_origins(name: str, value: object) -> tuple[str, ...] | str:
+    """Parse a CORS origin setting.
+
+    Parameters
+    ----------
+    name : str
+        The setting's name, for error messages.
+    value : str or iterable of str or None
+        ``"*"``, a comma-separated list of origins, a list of origins, or
+        empty/``None`` for CORS off.
+
+    Returns
+    -------
+    str or tuple of str
+        ``"*"`` or a tuple of origins (empty when CORS is off).
+
+    Raises
+    ------
+    ConfigError
+        If an origin is not ``scheme://host[:port]``.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = [str(part).strip() for part in value]
+    else:
+        raise ConfigError(f"{name} must be a comma-separated string of origins or '*', got {value!r}")
+    items = [item for item in items if item]
+    if "*" in items:
+        if len(items) > 1:
+            raise ConfigError(f"{name}: '*' cannot be combined with explicit origins")
+        return "*"
+    origins = []
+    for item in items:
+        scheme, sep, rest = item.partition("://")
+        if not sep or scheme not in ("http", "https") or not rest or "/" in rest:
+            raise ConfigError(
+                f"{name}: {item!r} is not an origin like 'https://example.org' or 'http://localhost:3000'")
+        origins.append(item.rstrip("/"))
+    return tuple(dict.fromkeys(origins))
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Read ``SLANT_*`` settings from the environment.
+
+    Parameters
+    ----------
+    environ : Mapping, optional
+        Defaults to :data:`os.environ`.
+
+    Returns
+    -------
+    dict
+        Parsed values for the keys that are set (empty strings count as unset,
+        except ``SLANT_CORS_ORIGINS`` where empty means off).
+
+    Raises
+    ------
+    ConfigError
+        If a value cannot be parsed; the message names the variable.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for key in ENV_KEYS:
+        name = ENV_PREFIX + key
+        raw = environ.get(name)
+        if raw is None or (raw.strip() == "" and key != "CORS_ORIGINS"):
+            continue
+        if key in INT_KEYS:
+            values[key] = parse_positive_int(name, raw)
+        elif key == "CORS_ORIGINS":
+            values[key] = parse_origins(name, raw)
+        else:
+            values[key] = raw
+    return values
+
+
+def validate(config: Mapping[str, object]) -> dict[str, object]:
+    """Check and normalise the merged configuration.
+
+    Parameters
+    ----------
+    config : Mapping
+        The application's configuration after all layers were applied.
+
+    Returns
+    -------
+    dict
+        Normalised values to write back (ints, origin tuple).
+
+    Raises
+    ------
+    ConfigError
+        If a value is invalid.
+    """
+    values = {key: parse_positive_int(key, config[key]) for key in INT_KEYS}
+    values["CORS_ORIGINS"] = parse_origins("CORS_ORIGINS", config.get("CORS_ORIGINS"))
+    return values
