@@ -24,6 +24,14 @@ Keys
     Comma-separated allowed origins, ``*`` for any, empty (default) for no CORS.
 ``CORS_MAX_AGE`` (``SLANT_CORS_MAX_AGE``)
     Seconds a browser may cache a preflight answer (default 600).
+``API_TOKEN`` (``SLANT_API_TOKEN``)
+    Bearer token for admin and write endpoints (reload, feedback). Unset
+    (default): admin endpoints are disabled (403).
+``WRITE_AUTH`` (``SLANT_WRITE_AUTH``)
+    ``token`` (default): write endpoints such as feedback need the bearer
+    token; ``open``: anyone who can reach the service may write (a demo or a
+    service behind the CMS's own authentication). Admin endpoints always need
+    the token.
 """
 
 from __future__ import annotations
@@ -40,10 +48,13 @@ DEFAULTS: dict[str, object] = {
     "MAX_SENTENCE_CHARS": 5_000,
     "CORS_ORIGINS": (),
     "CORS_MAX_AGE": 600,
+    "API_TOKEN": None,
+    "WRITE_AUTH": "token",
 }
 
 INT_KEYS = ("MAX_CONTENT_LENGTH", "MAX_SENTENCES", "MAX_SENTENCE_CHARS", "CORS_MAX_AGE")
-ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS")
+ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS", "API_TOKEN", "WRITE_AUTH")
+WRITE_AUTH_MODES = ("token", "open")
 
 
 class ConfigError(ValueError):
@@ -181,4 +192,12 @@ def validate(config: Mapping[str, object]) -> dict[str, object]:
     """
     values = {key: parse_positive_int(key, config[key]) for key in INT_KEYS}
     values["CORS_ORIGINS"] = parse_origins("CORS_ORIGINS", config.get("CORS_ORIGINS"))
+    mode = str(config.get("WRITE_AUTH") or "token").strip().lower()
+    if mode not in WRITE_AUTH_MODES:
+        raise ConfigError(f"SLANT_WRITE_AUTH must be one of {', '.join(WRITE_AUTH_MODES)}, got {mode!r}")
+    values["WRITE_AUTH"] = mode
+    token = config.get("API_TOKEN")
+    if token is not None and (not isinstance(token, str) or len(token.strip()) < 16):
+        raise ConfigError("SLANT_API_TOKEN must be a string of at least 16 characters")
+    values["API_TOKEN"] = token.strip() if token else None
     return values
