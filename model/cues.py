@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 
@@ -48,6 +51,11 @@ _INTRO_COLON_RE = re.compile(r":\s*$")
 # phrases, attribution verbs, hedges, intensifiers, modals); categories by lookup.
 _LEXICON = lexicon_categories()
 _LEX_RE = re.compile(rf"(?<![\w'’-]){trie_pattern(_LEXICON)}(?:e?s)?(?![\w-])", re.IGNORECASE)
+# Speed only: the same pattern without IGNORECASE, run on ``sentence.lower()`` when that is
+# equivalent (lower() keeps every offset and no character case-folds to a different ASCII
+# letter than its lower() -- dotless i, long s, Kelvin sign and dotted I do).
+_LEX_LOWER_RE = re.compile(_LEX_RE.pattern)
+_FOLD_SPECIAL = frozenset("ıſKİ")
 _SUBJ = (r"(?:he|she|they|it|we|i|(?:the|a|an|one|some|many|two|three)\s+[\w-]+(?:\s+[\w-]+)?"
          r"|[a-z]{3,}s|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
 _TAG_VERB = (r"(?:said|says|say|added|adds|insisted|insists|claimed|claims|wrote|writes|told\s+\w+|tells\s+\w+"
@@ -71,6 +79,11 @@ _SUFFIX_RE = re.compile(r"(?:ING|ED|LY|TION|SION|ABLE|IBLE|OUS|NESS|MENT|FUL|LES
 _WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _TAIL_RE = re.compile(r"[\w'’-]+")
 _DIGIT_RE = re.compile(r"\d")
+# Speed-only helpers over words joined by NUL (never inside a word): same counts as per-word loops.
+_DIGIT_WORD_RE = re.compile(r"\d[^\x00]*")  # one match per word that contains a digit
+_EST_WORD_RE = re.compile(r"\x00([^\x00]{3,}est)(?=\x00)")  # words of 6+ letters ending in "est"
+_CAPS2_RE = re.compile(r"[A-Z][A-Z]")  # cheap pre-check for _CAPS_RE
+_first = itemgetter(0)
 
 _EMPHASIS_WORDS = COMMON_WORDS | {w for w in LOADED_WORDS + INTENSIFIERS if " " not in w}
 _ACRONYMS_UPPER = frozenset(a.upper() for a in ACRONYMS)
@@ -151,8 +164,13 @@ def _is_title(before: str) -> bool:
 def _lexicon_hits(sentence: str) -> list[tuple[int, int, frozenset[str]]]:
     """Every lexicon match as ``(start, end, categories)``."""
     hits = []
-    for m in _LEX_RE.finditer(sentence):
-        key = normalise(m.group())
+    low = sentence.lower()
+    if len(low) == len(sentence) and _FOLD_SPECIAL.isdisjoint(sentence):
+        matches = _LEX_LOWER_RE.finditer(low)
+    else:
+        matches = _LEX_RE.finditer(sentence)
+    for m in matches:
+        key = normalise(sentence[m.start():m.end()])
         cats = _LEXICON.get(key)
         if cats is None:
             stem = key[:-2] if key.endswith("es") and key[:-2] in _LEXICON else key[:-1]
@@ -168,9 +186,12 @@ def _analyse(sentence: str) -> tuple[tuple[Cue, ...], tuple[float, ...]]:
     hits = _lexicon_hits(sentence)
     spans = [m.span() for m in _QUOTE_RE.finditer(sentence)] if any(q in sentence for q in "“\"‘'«„") else []
 
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+
     def quoted(pos: int) -> bool:
-        """True if ``pos`` lies inside a quotation."""
-        return bool(spans) and any(s <= pos < e for s, e in spans)
+        """True if ``pos`` lies inside a quotation (spans are sorted and disjoint)."""
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
 
     attributed = any("attrib" in c and not quoted(s) for s, _, c in hits)
     scare, other, titles = [], [], 0
@@ -193,7 +214,8 @@ def _analyse(sentence: str) -> tuple[tuple[Cue, ...], tuple[float, ...]]:
         return pos >= tag_end and not quoted(pos)
 
     found: list[tuple[str, int, int]] = [("scare_quotes", s, e) for s, e in scare]
-    found += [("so_called", *m.span()) for m in _SO_CALLED_RE.finditer(sentence)]
+    if "called" in sentence.lower():
+        found += [("so_called", *m.span()) for m in _SO_CALLED_RE.finditer(sentence)]
     sneers = [m.span() for m in _SNEER_RE.finditer(sentence)] if "(" in sentence or "[" in sentence else []
     found += [("sneer_aside", s, e) for s, e in sneers]
     if "!" in sentence:
@@ -204,9 +226,14 @@ def _analyse(sentence: str) -> tuple[tuple[Cue, ...], tuple[float, ...]]:
             found.append(("loaded_word", s, e))
         if "first" in cats and free(s):
             found.append(("first_person_opinion", s, e))
-    caps = list(_CAPS_RE.finditer(sentence))
-    tokens = [(m.start(), m.group()) for m in _WORD_RE.finditer(sentence)]
-    if caps and 2 * len(caps) <= sum(len(w) >= 2 for _, w in tokens):
+    caps = list(_CAPS_RE.finditer(sentence)) if _CAPS2_RE.search(sentence) else []
+    if spans:
+        tokens = [(m.start(), m.group()) for m in _WORD_RE.finditer(sentence)]
+        words = [w for _, w in tokens]
+    else:
+        words = _WORD_RE.findall(sentence)
+    lens = list(map(len, words))
+    if caps and 2 * len(caps) <= len(lens) - lens.count(1):
         kicker = _KICKER_RE.match(sentence)
         skip = kicker.end() if kicker else -1
         found += [("caps_emphasis", *m.span()) for m in caps
@@ -225,32 +252,39 @@ def _analyse(sentence: str) -> tuple[tuple[Cue, ...], tuple[float, ...]]:
         if not quoted(s):
             for cat in cats & lex.keys():
                 lex[cat] += 1
-    classes = [0, 0, 0, 0]
-    for start, word in tokens:
-        if spans and quoted(start):
-            continue
-        word = word.lower()
-        for index in _WORD_CLASS.get(word, ()):
-            classes[index] += 1
-        if word[-1] != "t":  # both "n't" and "-est" end in t
-            continue
-        if word.endswith(("n't", "n’t")):
-            classes[2] += 1
-        elif word.endswith("est") and len(word) > 5 and word not in _NOT_SUPERLATIVE:
-            classes[3] += 1
-    n_tok = len(tokens)
+    classes = [0, 0, 0, 0]  # pronoun 1st / 2nd person, negations, superlatives (unquoted words)
+    free_words = [w for start, w in tokens if not quoted(start)] if spans else words
+    if free_words:
+        # Per word: its _WORD_CLASS entries; "n't"/"n’t" endings are negations; 6+ letter words
+        # in "est" not in _NOT_SUPERLATIVE are superlatives. Done by C-level string operations: lower-casing
+        # the NUL-joined words equals lower-casing each word (NUL is neither cased nor
+        # case-ignorable, so even the final-sigma rule sees the same word boundaries).
+        joined = "\x00" + "\x00".join(free_words).lower() + "\x00"
+        for word in filter(_WORD_CLASS.__contains__, joined[1:-1].split("\x00")):
+            for index in _WORD_CLASS[word]:
+                classes[index] += 1
+        classes[2] += joined.count("n't\x00") + joined.count("n’t\x00")
+        for word in _EST_WORD_RE.findall(joined):
+            if word not in _NOT_SUPERLATIVE:
+                classes[3] += 1
+    n_tok = len(words)
     denom = max(n_tok, 1)
-    n_digit = sum(1 for _, w in tokens if not w.isalpha() and _DIGIT_RE.search(w))
-    alpha = [w for _, w in tokens if w[0].isalpha()]
-    n_cap = sum(w[0].isupper() for w in alpha[1:])
-    n_allcaps = sum(len(w) >= 2 and w.isupper() for w in alpha)
+    # a word with a digit is never alphabetic, so this counts the non-alpha words with a digit
+    n_digit = len(_DIGIT_WORD_RE.findall("\x00".join(words))) if _DIGIT_RE.search(sentence) else 0
+    firsts = list(map(_first, words))
+    alpha = list(compress(words, map(str.isalpha, firsts)))
+    alpha_firsts = "".join(map(_first, alpha))
+    n_cap = sum(map(str.isupper, alpha_firsts[1:]))
+    n_allcaps = sum(map(str.isupper, alpha))
+    if n_allcaps and 1 in lens:  # one-letter words do not count as ALL-CAPS
+        n_allcaps -= sum(1 for w in alpha if len(w) == 1 and w.isupper())
     log1p = math.log1p
     values = [log1p(counts[t]) for t in CUE_TYPES] + [
         float(lex["attrib"] > 0), log1p(len(spans)), log1p(len(other) - titles), log1p(titles),
         log1p(lex["hedge"]), log1p(lex["intens"]), log1p(lex["modal"]), log1p(classes[0]), log1p(classes[1]),
         float("?" in sentence), float("!" in sentence), n_digit / denom, float(n_digit > 0),
         n_cap / max(len(alpha) - 1, 1), n_allcaps / max(len(alpha), 1), log1p(n_tok), log1p(classes[3]),
-        log1p(classes[2]), min(sum(len(w) for _, w in tokens) / denom, 30.0) / 10.0,
+        log1p(classes[2]), min(sum(lens) / denom, 30.0) / 10.0,
         sum(e - s for s, e in spans) / max(len(sentence), 1), counts["loaded_word"] / denom]
     return cues, tuple(values)
 

@@ -26,6 +26,7 @@ from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
 from model import features as F
 from model.cues import cue_feature_matrix
@@ -60,22 +61,21 @@ def _word_tokens(batch):
     return [findall(_fold_quotes(s)) for s in batch.lower]
 
 
-def _tfidf(rows, cols, counts, idf, n, dtype):
-    """sklearn's sublinear TF-IDF + L2 row norm on COO triplets (no duplicates)."""
-    data = counts.astype(dtype, copy=False)
+def _tfidf(x, idf):
+    """sklearn's sublinear TF-IDF + L2 row norm, in place on a CSR count matrix (sorted indices)."""
+    data = x.data
     np.log(data, out=data)
-    data += dtype(1.0)
-    data *= idf[cols]
-    sq = (data * data).astype(np.float64)
-    norms = np.sqrt(np.bincount(rows, weights=sq, minlength=n))
-    return (data.astype(np.float64) / norms[rows]).astype(dtype)
+    data += data.dtype.type(1.0)
+    data *= idf[x.indices]
+    inplace_csr_row_normalize_l2(x)  # the very routine sklearn's normalize() uses
+    return x
 
 
-def _csr(rows, cols, data, n, width):
-    """CSR matrix from row-sorted triplets."""
+def _csr(rows, cols, data, n, width, dtype):
+    """CSR matrix of ``dtype`` from row-sorted triplets."""
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    return sp.csr_matrix((data, cols, indptr), shape=(n, width))
+    return sp.csr_matrix((data.astype(dtype), cols, indptr), shape=(n, width))
 
 
 def _count(rows, cols, n_cols):
@@ -133,7 +133,7 @@ class WordNgramBlock:
             r_parts.append(rows[:-1][ok][hit])
             c_parts.append(self.bi_cols[pos[hit]])
         r, c, cnt = _count(np.concatenate(r_parts), np.concatenate(c_parts), self.n_features)
-        return _csr(r, c, _tfidf(r, c, cnt, self.idf, n, self.dtype), n, self.n_features)
+        return _tfidf(_csr(r, c, cnt, n, self.n_features, self.dtype), self.idf)
 
 
 class CharWbBlock:
@@ -184,11 +184,8 @@ class CharWbBlock:
         lens = np.fromiter(map(len, per), np.int64, n)
         counts = sp.csr_matrix((np.ones(len(flat), np.float32), (np.repeat(np.arange(n), lens), wid)),
                                shape=(n, len(self.words)))
-        x = counts @ self.matrix
-        r = np.repeat(np.arange(n, dtype=np.int64), np.diff(x.indptr))
-        x.sort_indices()
-        x.data = _tfidf(r, x.indices, x.data, self.idf, n, self.dtype)
-        return x
+        x = (counts @ self.matrix).tocsc().tocsr()  # two linear transposes sort the indices
+        return _tfidf(x, self.idf)
 
 
 class AnalyzerTfidfBlock:
@@ -207,7 +204,7 @@ class AnalyzerTfidfBlock:
         col = np.fromiter(map(self.vocab.get, flat, repeat(-1)), np.int64, len(flat))
         rows = np.repeat(np.arange(n, dtype=np.int64), np.fromiter(map(len, per), np.int64, n))
         r, c, cnt = _count(rows[col >= 0], col[col >= 0], self.n_features)
-        return _csr(r, c, _tfidf(r, c, cnt, self.idf, n, self.dtype), n, self.n_features)
+        return _tfidf(_csr(r, c, cnt, n, self.n_features, self.dtype), self.idf)
 
 
 class CueBlock:
