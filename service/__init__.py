@@ -104,4 +104,12 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(classify.bp)
     app.register_blueprint(openapi.bp)
+    from service import demo, feedback  # the browser embedding and /v1/feedback
+
+    app.register_blueprint(demo.bp)
+    app.register_blueprint(feedback.bp)
+    from service import admin  # POST /v1/admin/reload and the per-worker model-directory watch
+
+    admin.init_app(app)
+    app.register_blueprint(admin.bp)
     return app

@@ -32,6 +32,10 @@ Keys
     token; ``open``: anyone who can reach the service may write (a demo or a
     service behind the CMS's own authentication). Admin endpoints always need
     the token.
+``FEEDBACK_DB`` (``SLANT_FEEDBACK_DB``)
+    Where ``POST /v1/feedback`` stores corrections: a SQLite file path or a
+    ``postgresql://`` URL. ``None`` (default): ``instance/feedback.sqlite3`` in
+    the project root (see :mod:`service.storage`).
 """
 
 from __future__ import annotations
@@ -50,10 +54,11 @@ DEFAULTS: dict[str, object] = {
     "CORS_MAX_AGE": 600,
     "API_TOKEN": None,
     "WRITE_AUTH": "token",
+    "FEEDBACK_DB": None,
 }
 
 INT_KEYS = ("MAX_CONTENT_LENGTH", "MAX_SENTENCES", "MAX_SENTENCE_CHARS", "CORS_MAX_AGE")
-ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS", "API_TOKEN", "WRITE_AUTH")
+ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS", "API_TOKEN", "WRITE_AUTH", "FEEDBACK_DB")
 WRITE_AUTH_MODES = ("token", "open")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 
 CORS_PATHS = ("/v1/", "/openapi.json")
-ALLOW_HEADERS = "Content-Type, X-Request-ID"
+ALLOW_HEADERS = "Authorization, Content-Type, X-Request-ID"
 EXPOSE_HEADERS = "X-Request-ID"
 
 

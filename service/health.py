@@ -13,7 +13,7 @@ bp = Blueprint("health", __name__)
 #: Manifest keys published by ``GET /v1/model`` (an allow-list, so a key added
 #: to the manifest later is not exposed by accident).
 PUBLIC_MANIFEST_KEYS = ("name", "version", "format", "labels", "decision_rule", "created",
-                        "training", "metrics", "versions", "files")
+                        "training", "metrics", "evaluation", "versions", "files")
 
 
 def public_manifest(manifest: dict) -> dict:

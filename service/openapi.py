@@ -161,6 +161,13 @@ def _paths() -> dict:
     }
 
 
+def _extra_paths() -> dict:
+    """Paths documented by other blueprints (feedback, demo/embedding)."""
+    from service import admin, demo, feedback
+
+    return {**feedback.openapi_paths(), **demo.openapi_paths(), **admin.openapi_paths()}
+
+
 def build_document(app: Flask) -> dict:
     """Build the OpenAPI document for ``app`` (limits from its config).
 
@@ -187,8 +194,8 @@ def build_document(app: Flask) -> dict:
                                 "error has the shape `{\"error\": {\"code\", \"message\"}}`.",
                  "license": {"name": "MIT", "identifier": "MIT"},
                  **({"x-model": model.info()} if model is not None else {})},
-        "tags": [{"name": "classify"}, {"name": "meta"}],
-        "paths": _paths(),
+        "tags": [{"name": "classify"}, {"name": "meta"}, {"name": "feedback"}, {"name": "browser"}],
+        "paths": {**_paths(), **_extra_paths()},
         "components": {
             "schemas": _schemas(app.config),
             "headers": {"RequestId": {"description": "Echo of a sane incoming X-Request-ID, else a new id.",

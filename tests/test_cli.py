@@ -83,7 +83,7 @@ def test_train_writes_a_loadable_model(cli, tmp_path):
                                "--quiet", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
-    assert summary["training"]["sentences"] == 30
+    assert summary["training"]["sentences"] + summary["training"]["heldout_sentences"] == 30
     result = cli.invoke(main, ["classify", "--model", str(out), "-"], input=TEXT)
     assert result.exit_code == 0
     assert json.loads(result.output)["model"]["version"] == summary["version"]

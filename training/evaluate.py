@@ -77,13 +77,14 @@ def _without(records: list[Record], banned: set[str]) -> list[Record]:
     return [r for r in records if normalise(r.text) not in banned]
 
 
-def checkthat_protocol(data_dir: Path, fitter: Callable = fit, seed: int = 0, **params) -> dict:
-    """Train on CheckThat train+dev and BABE SG2; test factual vs not on CheckThat dev_test."""
+def checkthat_protocol(data_dir: Path, fitter: Callable = fit, seed: int = 0,
+                       extra_records: list[Record] | None = None, **params) -> dict:
+    """Train on CheckThat train+dev and BABE SG2 (+ ``extra_records``); test factual vs not on CheckThat dev_test."""
     data_dir = Path(data_dir)
     test = read_checkthat(data_dir / "checkthat2025_en" / "dev_test_en.tsv")
     banned = {normalise(r.text) for r in test}
     train = _without(read_checkthat(data_dir / "checkthat2025_en")
-                     + read_babe(data_dir / "babe" / "final_labels_SG2.csv"), banned)
+                     + read_babe(data_dir / "babe" / "final_labels_SG2.csv") + list(extra_records or []), banned)
     model = fitter(train, seed=seed, **params)
     predicted = model.predict([r.text for r in test])
     y_true = ["factual" if r.label == "factual" else "subjective" for r in test]
@@ -94,11 +95,12 @@ def checkthat_protocol(data_dir: Path, fitter: Callable = fit, seed: int = 0, **
     return result
 
 
-def babe_protocol(data_dir: Path, fitter: Callable = fit, seed: int = 0, **params) -> dict:
-    """5-fold CV on BABE SG2 (loaded vs not, and three-way), CheckThat train+dev added to training."""
+def babe_protocol(data_dir: Path, fitter: Callable = fit, seed: int = 0,
+                  extra_records: list[Record] | None = None, **params) -> dict:
+    """5-fold CV on BABE SG2 (loaded vs not, and three-way), CheckThat train+dev (+ ``extra_records``) added."""
     data_dir = Path(data_dir)
     babe = [r for r in read_babe(data_dir / "babe" / "final_labels_SG2.csv") if r.bias in ("Biased", "Non-biased")]
-    extra = read_checkthat(data_dir / "checkthat2025_en")
+    extra = read_checkthat(data_dir / "checkthat2025_en") + list(extra_records or [])
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
     y_bias = np.array([r.bias for r in babe])
     true3, pred3 = [None] * len(babe), [None] * len(babe)

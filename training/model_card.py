@@ -62,12 +62,40 @@ def render(manifest: dict) -> str:
         lines += ["", "Protocols are described in `docs/evaluation.md`; reproduce with `slant evaluate --protocols`."]
     else:
         lines.append("No shared-corpus evaluation was recorded for this model.")
+    lines += _heldout(manifest.get("evaluation"))
     versions = manifest.get("versions", {})
     lines += ["", "## Built with", "", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())), ""]
     extra = Path(__file__).with_name("model_card_notes.md")
     if extra.exists():
         lines += [extra.read_text(encoding="utf-8")]
     return "\n".join(lines)
+
+
+def _heldout(ev: dict | None) -> list[str]:
+    """The held-out evaluation section (per-class table, confusion matrix, calibration)."""
+    if not ev:
+        return []
+    lines = ["", "## Held-out evaluation", "",
+             f"{ev.get('n', '?')} held-out sentences ({ev.get('split', '?')}; data sha256 "
+             f"`{ev.get('sha256', '?')}`), never used for fitting. Macro-F1 **{_f(ev.get('macro_f1'))}**, "
+             f"accuracy {_f(ev.get('accuracy'))}.", "",
+             "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for lab, row in ev.get("per_class", {}).items():
+        lines.append(f"| {lab} | {_f(row['precision'])} | {_f(row['recall'])} | {_f(row['f1'])} | {row['support']} |")
+    labels = ev.get("labels", [])
+    lines += ["", "Confusion matrix (rows true, columns predicted):", "",
+              "| true \\ pred | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
+    for lab, row in zip(labels, ev.get("confusion", [])):
+        lines.append(f"| {lab} | " + " | ".join(str(v) for v in row) + " |")
+    cal = ev.get("calibration", {})
+    if cal:
+        lines += ["", f"Calibration: Brier score {_f(cal.get('brier'))} (multi-class, 0 best). "
+                      "Reliability of the predicted label's probability:", "",
+                  "| confidence bin | sentences | mean confidence | accuracy |", "|---|---|---|---|"]
+        for b in cal.get("reliability", []):
+            lines.append(f"| {b['bin']} | {b['n']} | {_f(b['confidence']) if b['n'] else '–'} | "
+                         f"{_f(b['accuracy']) if b['n'] else '–'} |")
+    return lines
 
 
 def write_model_card(model_dir: Path, manifest: dict) -> Path:

@@ -86,17 +86,31 @@ def save_model(estimator, out_dir: Path, info: dict, punkt_path: Path | None = N
 
 def train_and_save(records: list[Record], out_dir: Path, seed: int = 0, name: str = "slant",
                    metrics: dict | None = None, corpora: list[str] | None = None,
-                   punkt_path: Path | None = None, **params) -> dict:
-    """De-duplicate, fit and save; return the manifest."""
+                   punkt_path: Path | None = None, evaluation: dict | None = None,
+                   dropped: tuple[int, int] | None = None, extra: dict | None = None, estimator=None,
+                   **params) -> dict:
+    """De-duplicate, fit and save; return the manifest.
+
+    ``evaluation`` (held-out report, see :mod:`training.holdout`) is recorded
+    under the manifest key ``evaluation``; ``dropped`` overrides the
+    (duplicates, conflicts) counts when the caller de-duplicated already;
+    ``extra`` is merged into the ``training`` section; ``estimator``, if
+    given, is an already fitted pipeline for exactly these records.
+    """
     kept, duplicates, conflicts = deduplicate(records)
+    if dropped is not None:
+        duplicates, conflicts = duplicates + dropped[0], conflicts + dropped[1]
     started = time.perf_counter()
-    estimator = fit(kept, seed=seed, **params)
+    if estimator is None:
+        estimator = fit(kept, seed=seed, **params)
     info = {
         "name": name, "labels": ["factual", "opinion", "loaded"], "decision_rule": "argmax",
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "training": {**data_summary(kept), "corpora": corpora or [], "duplicates_dropped": duplicates,
                      "conflicting_texts_dropped": conflicts, "seed": seed, "params": params,
-                     "fit_seconds": round(time.perf_counter() - started, 2)},
+                     "fit_seconds": round(time.perf_counter() - started, 2), **(extra or {})},
         "metrics": metrics or {},
     }
+    if evaluation:
+        info["evaluation"] = evaluation
     return save_model(estimator, out_dir, info, punkt_path=punkt_path)
