@@ -22,6 +22,7 @@ the feature matrix equals the FeatureUnion's up to rare 1-ulp rounding of the no
 
 from __future__ import annotations
 
+import threading
 from itertools import chain, repeat
 
 import numpy as np
@@ -147,6 +148,7 @@ class CharWbBlock:
         self.vocab = vectorizer.vocabulary_
         self.n_features = len(self.vocab)
         self.word_ngrams = vectorizer._char_wb_ngrams  # sklearn's own n-gram enumeration
+        self._lock = threading.Lock()  # the word cache is shared by a threaded server's requests
         self._reset()
 
     def _reset(self):
@@ -170,7 +172,11 @@ class CharWbBlock:
                                     shape=(len(self.words), self.n_features))
 
     def transform(self, batch):
-        sentences, n = batch.sentences, batch.n
+        with self._lock:
+            return self._transform(batch)
+
+    def _transform(self, batch):
+        n = batch.n
         per = batch.get("lower_split", lambda b: [s.split() for s in b.lower])
         flat = list(chain.from_iterable(per))
         wid = np.fromiter(map(self.words.get, flat, repeat(-1)), np.int64, len(flat))

@@ -101,3 +101,35 @@ def test_generic_fallback_blocks_agree(model, sample):
 def test_unsupported_pipeline_raises():
     with pytest.raises(ValueError):
         FastScorer.from_pipeline(type("P", (), {"steps": [("x", object()), ("y", object())]})())
+
+
+def test_concurrent_scoring_from_threads_is_safe_and_exact():
+    """A threaded server shares one scorer: its word cache must not corrupt under concurrency."""
+    import random
+    import threading
+
+    from model import load_model
+
+    model = load_model()
+    words = "the council said radical plan NOT so-called “reform” voters harbour budget I think".split()
+    errors, mismatches = [], []
+
+    def work(seed):
+        rng = random.Random(seed)
+        for _ in range(60):
+            batch = [" ".join(rng.choice(words) + str(rng.randint(0, 10**6)) for _ in range(12)) + "."
+                     for _ in range(5)]
+            try:
+                fast = model.scores(batch)
+            except Exception as exc:  # pragma: no cover - the failure being tested for
+                errors.append(repr(exc))
+                continue
+            if abs(fast - model.reference_scores(batch)).max() > 1e-6:
+                mismatches.append(batch)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and mismatches == []
