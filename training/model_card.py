@@ -59,7 +59,7 @@ def render(manifest: dict) -> str:
                     lines.append(f"| {key} | {sub} | {_f(v)} |")
             else:
                 lines.append(f"| {key} | | {_f(value)} |")
-        lines += ["", "Protocols are described in `docs/evaluation.md`; reproduce with `slant evaluate --protocols`."]
+        lines += ["", "Protocols are described in `docs/evaluation.md`; reproduce with `slant evaluate` (baseline and recipe side by side)."]
     else:
         lines.append("No shared-corpus evaluation was recorded for this model.")
     lines += _heldout(manifest.get("evaluation"))
