@@ -21,6 +21,12 @@ The Punkt parameters come from ``model/punkt.json`` (written by
 
 Finally sentences longer than ``max_chars`` are hard-split (see
 :class:`SentenceSplitter`).
+
+A piece over ``CHUNK_CHARS`` (one huge line) is cut into chunks of at most that
+size before Punkt (at the last line break, else sentence-like end, else white
+space in the window's second half: then the sentence across the cut is kept
+whole), so nltk's per-call regex time limit is never reached; text whose
+pieces are all shorter is split exactly as without chunking.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ FORMAT = "slant-punkt/1"
 DEFAULT_PATH = Path(__file__).resolve().parent / "punkt.json"
 REQUIRED_KEYS = ("format", "abbrev_types", "collocations", "sent_starters", "ortho_context")
 HEADLINE_MAX_WORDS = 20
+CHUNK_CHARS = 20_000
 
 _LB = r"(?:\r\n|[\n\r\x0b\x0c\x85\u2028\u2029])"  # one line break
 _HS = r"[^\S\n\r\x0b\x0c\x85\u2028\u2029]"  # horizontal white space
@@ -55,6 +62,11 @@ _ELLIPSIS = re.compile(
     rf"(?<![(\[])(?:…|\.\.\.+)[{re.escape(_CLOSERS)}]*(?=\s+[{re.escape(_OPENERS)}]*(\w))"
 )
 _LAST_SPACE = re.compile(r".*\s", re.S)
+_CHUNK_CUTS = (
+    re.compile(_LB),
+    re.compile(rf"[.!?…][{re.escape(_CLOSERS)}]*{_HS}+(?=[{re.escape(_OPENERS)}]*[^\W\d_])"),
+    re.compile(r"\s+"),
+)
 
 
 class SentenceSplitter:
@@ -107,19 +119,7 @@ class SentenceSplitter:
 
     @classmethod
     def from_file(cls, path=DEFAULT_PATH, **kwargs) -> "SentenceSplitter":
-        """Build a splitter from a ``punkt.json`` file (UTF-8).
-
-        Parameters
-        ----------
-        path : str or Path, optional
-            The parameter file; defaults to the shipped ``model/punkt.json``.
-        **kwargs
-            Passed to the constructor (``max_chars``).
-
-        Returns
-        -------
-        SentenceSplitter
-        """
+        """Build a splitter from a ``punkt.json`` file (UTF-8; default: the shipped one); ``kwargs``: ``max_chars``."""
         with open(path, encoding="utf-8") as fh:
             return cls(json.load(fh), **kwargs)
 
@@ -137,7 +137,7 @@ class SentenceSplitter:
         """
         return [(s, e, text[s:e]) for s, e in self.spans(text)]
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str, *, cuts: list | None = None, limit: int | None = None) -> list[tuple[int, int]]:
         """Sentence offsets into ``text`` (Python ``str`` indices).
 
         Sentences are non-empty, never start or end with white space, are in
@@ -147,28 +147,47 @@ class SentenceSplitter:
         ----------
         text : str
             Any text.
+        cuts : list, optional
+            Gets the index of every sentence hard-split at ``max_chars`` (its run goes on in the next).
+        limit : int, optional
+            Stop once more than ``limit`` sentences were found (the caller refuses such a text).
 
         Returns
         -------
         list of tuple of (int, int)
             ``(start, end)`` such that ``text[start:end]`` is a sentence.
         """
-        raw: list[tuple[int, int]] = []
-        for bs, be in _pieces(text, 0, len(text), _BLANK_LINE):
-            for ls, le in self._lines(text, bs, be):
-                raw.extend(self._punkt_spans(text, ls, le))
         out: list[tuple[int, int]] = []
         last = 0
-        for s, e in raw:
+        for s, e in self._raw_spans(text):
             s = max(s, last)
             while s < e and text[s].isspace():
                 s += 1
             while e > s and text[e - 1].isspace():
                 e -= 1
             if s < e:
-                out.extend(self._hard_split(text, s, e))
+                pieces = self._hard_split(text, s, e)
+                if cuts is not None and len(pieces) > 1:
+                    cuts.extend(range(len(out), len(out) + len(pieces) - 1))
+                out.extend(pieces)
                 last = e
+                if limit is not None and len(out) > limit:
+                    break
         return out
+
+    def _raw_spans(self, text: str):
+        """Punkt spans (with fix-ups) of every block, line and chunk, in order."""
+        for bs, be in _pieces(text, 0, len(text), _BLANK_LINE):
+            for ls, le in self._lines(text, bs, be):
+                pending = None  # the last span of a chunk cut inside a run: it goes on in the next chunk
+                for cs, ce, glue in _chunks(text, ls, le, CHUNK_CHARS):
+                    spans = self._punkt_spans(text, cs, ce)
+                    if pending is not None:
+                        spans = [(pending[0], spans[0][1]), *spans[1:]] if spans else [pending]
+                    pending = spans.pop() if glue and spans else None
+                    yield from spans
+                if pending is not None:
+                    yield pending
 
     def _lines(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Split a block at line breaks that end a headline-like line."""
@@ -245,6 +264,25 @@ def _starts_lower(s: str) -> bool:
     """Whether ``s`` starts with an all-lower-case word (not *iPhone*, *eBay*)."""
     m = _WORD.match(s)
     return bool(m) and m.group().islower()
+
+
+def _chunks(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """``(start, end, glue)`` chunks of at most ``size``; ``glue``: cut inside a run, not at a break."""
+    out, cur = [], start
+    while end - cur > size:
+        lo, hi = cur + size // 2, cur + size
+        cut, glue = hi, True
+        for rank, pattern in enumerate(_CHUNK_CUTS):
+            found = None
+            for found in pattern.finditer(text, lo, hi):
+                pass
+            if found is not None:
+                cut, glue = found.end(), rank == 2
+                break
+        out.append((cur, cut, glue))
+        cur = cut
+    out.append((cur, end, False))
+    return out
 
 
 def _pieces(text: str, start: int, end: int, sep: re.Pattern) -> list[tuple[int, int]]:

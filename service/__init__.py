@@ -39,6 +39,7 @@ def _assign_request_id() -> None:
 def _add_request_id(response):
     """``after_request``: put the request id on every response."""
     response.headers[REQUEST_ID_HEADER] = g.get("request_id") or uuid.uuid4().hex
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")  # JSON is never sniffed as HTML
     return response
 
 
@@ -95,6 +96,13 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app.extensions["slant_model"] = _load(app)
 
     app.before_request(_assign_request_id)
+    from service.auth import check_read_access
+    from service.observability import init_observability
+    from service.ratelimit import init_rate_limit
+
+    init_observability(app)  # JSON request log, /metrics
+    init_rate_limit(app)  # SLANT_RATE_LIMIT
+    app.before_request(check_read_access)  # SLANT_READ_AUTH
     init_cors(app)
     app.after_request(_add_request_id)
     register_error_handlers(app)

@@ -168,5 +168,6 @@ def openapi_paths() -> dict:
             "401": resp(error, "No bearer token (`unauthorized`)."),
             "403": resp(error, "Wrong token or admin API disabled (`forbidden`, `auth_not_configured`)."),
             "409": resp(error, "Another reload is in progress (`reload_in_progress`)."),
+            "429": resp(error, "Over SLANT_RATE_LIMIT requests per minute (`rate_limited`; `Retry-After`)."),
             "422": resp(error, "The model failed verification, loading or warm-up (`model_rejected`)."),
         }}}}

@@ -1,7 +1,8 @@
-"""Bearer-token checks for admin and write endpoints.
+"""Bearer-token checks for admin, write and read endpoints.
 
 ``@require_token("admin")`` always needs ``Authorization: Bearer <SLANT_API_TOKEN>``;
-``@require_token("write")`` needs it unless ``SLANT_WRITE_AUTH=open``. Tokens are
+``@require_token("write")`` needs it unless ``SLANT_WRITE_AUTH=open``; the read
+endpoints (:data:`READ_ENDPOINTS`) need it when ``SLANT_READ_AUTH=token``. Tokens are
 compared in constant time and never logged. Missing token → 401, wrong
 token → 403, admin API without a configured token → 403.
 """
@@ -15,6 +16,9 @@ from flask import current_app, request
 
 from service.errors import APIError
 
+#: Flask endpoints closed by ``SLANT_READ_AUTH=token`` (health, readiness, OpenAPI, demo stay open).
+READ_ENDPOINTS = frozenset({"classify.classify", "health.model_info"})
+
 
 def _presented_token() -> str | None:
     header = request.headers.get("Authorization", "")
@@ -27,6 +31,8 @@ def _presented_token() -> str | None:
 def check_token(scope: str) -> None:
     """Raise :class:`APIError` unless the request may use a ``scope`` (``admin``/``write``) endpoint."""
     if scope == "write" and current_app.config.get("WRITE_AUTH") == "open":
+        return
+    if scope == "read" and current_app.config.get("READ_AUTH", "open") == "open":
         return
     expected = current_app.config.get("API_TOKEN")
     if not expected:
@@ -48,3 +54,9 @@ def require_token(scope: str):
             return view(*args, **kwargs)
         return wrapped
     return decorate
+
+
+def check_read_access() -> None:
+    """``before_request``: the token check for :data:`READ_ENDPOINTS` (not for CORS preflights)."""
+    if request.endpoint in READ_ENDPOINTS and request.method != "OPTIONS":
+        check_token("read")

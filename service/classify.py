@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from service.errors import APIError, payload_too_large_message
 
@@ -53,6 +53,19 @@ def _more_input() -> bool:
         return True
 
 
+class DuplicateKey(ValueError):
+    """An object repeats a key (parsers disagree on which one wins, so it is refused)."""
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise DuplicateKey(f"duplicate key {key[:50]!r}")
+    return out
+
+
 def read_json_object() -> dict:
     """Check the media type and size, parse the body and return the JSON object.
 
@@ -76,7 +89,9 @@ def read_json_object() -> dict:
     if not body.strip():
         raise APIError(400, "invalid_json", "request body is empty; send a JSON object")
     try:
-        payload = json.loads(body)
+        payload = json.loads(body, object_pairs_hook=_no_duplicate_keys)
+    except DuplicateKey as exc:
+        raise APIError(400, "invalid_json", f"request body is not valid JSON for this API: {exc}") from None
     except json.JSONDecodeError as exc:
         raise APIError(400, "invalid_json",
                        f"request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
@@ -159,21 +174,54 @@ def parse_request(payload: dict) -> tuple[str, object]:
     return "sentences", validate_sentences(payload["sentences"])
 
 
+#: A possible sentence end for Punkt: ``.``/``?``/``!`` before white space or closing punctuation.
+_MARK_RE = re.compile(r"[.?!](?=[\s?!)\";}\]*:@'({\[])")
+
+
+def split_text(model, text: str) -> tuple[list, list[dict]]:
+    """Split ``text`` within the configured limits; ``(spans, warnings)``.
+
+    Raises
+    ------
+    APIError
+        413 ``text_too_complex`` (more sentence marks than ``MAX_SENTENCE_MARKS``, or
+        the splitter timed out) or 413 ``too_many_sentences``.
+    """
+    max_marks = current_app.config["MAX_SENTENCE_MARKS"]
+    marks = sum(1 for _ in zip(range(max_marks + 1), _MARK_RE.finditer(text)))
+    if marks > max_marks:
+        raise APIError(413, "text_too_complex",
+                       f"text has more than {max_marks} sentence marks (. ? ! before a space); the limit "
+                       "is SLANT_MAX_SENTENCE_MARKS; send it in smaller parts, or pre-split as sentences")
+    max_sentences = current_app.config["MAX_SENTENCES"]
+    cuts: list[int] = []
+    try:
+        offsets = model.splitter.spans(text, cuts=cuts, limit=max_sentences)
+    except TimeoutError:  # nltk's regex guard (should not happen since the splitter chunks its input)
+        raise APIError(413, "text_too_complex",
+                       "text could not be split into sentences within the time limit; "
+                       "send it in smaller parts, or pre-split as sentences") from None
+    if len(offsets) > max_sentences:
+        raise APIError(413, "too_many_sentences",
+                       f"text has more than {max_sentences} sentences; the limit is {max_sentences} per request")
+    limit = model.splitter.max_chars
+    warnings = [{"code": "sentence_split", "index": i,
+                 "message": f"sentence {i} is a longer run cut at the splitter's limit of {limit} characters; "
+                            f"it continues in sentence {i + 1}"} for i in cuts]
+    return [(s, e, text[s:e]) for s, e in offsets], warnings
+
+
 @bp.post("/classify")
 def classify():
     """Label each sentence factual / opinion / loaded, with scores and cues."""
     kind, value = parse_request(read_json_object())
     model = get_model()
     if kind == "sentences":
-        return jsonify(model.classify_sentences(value))
-    try:
-        spans = model.split(value)
-    except TimeoutError:  # nltk's regex guard on huge runs of tiny sentences
-        raise APIError(413, "text_too_complex",
-                       "text could not be split into sentences within the time limit; "
-                       "send it in smaller parts, or pre-split as sentences") from None
-    max_sentences = current_app.config["MAX_SENTENCES"]
-    if len(spans) > max_sentences:
-        raise APIError(413, "too_many_sentences",
-                       f"text has {len(spans)} sentences; the limit is {max_sentences} per request")
-    return jsonify(model.classify_text(value, spans=spans))
+        result = model.classify_sentences(value)
+    else:
+        spans, warnings = split_text(model, value)
+        result = model.classify_text(value, spans=spans)
+        if warnings:
+            result["warnings"] = warnings
+    g.sentences, g.model_version = len(result["sentences"]), model.version
+    return jsonify(result)

@@ -32,6 +32,15 @@ Keys
     token; ``open``: anyone who can reach the service may write (a demo or a
     service behind the CMS's own authentication). Admin endpoints always need
     the token.
+``MAX_SENTENCE_MARKS`` (``SLANT_MAX_SENTENCE_MARKS``)
+    Most possible sentence ends (``.``/``?``/``!`` before a space) in ``text``
+    input (default 20,000); bounds the splitter's work on hostile text.
+``READ_AUTH`` (``SLANT_READ_AUTH``)
+    ``open`` (default) or ``token``: ``/v1/classify`` and ``/v1/model`` need the token.
+``RATE_LIMIT`` (``SLANT_RATE_LIMIT``)
+    Requests per minute per client to ``/v1/*`` (token bucket, per process); 0 (default) = off.
+``TRUST_PROXY`` (``SLANT_TRUST_PROXY``)
+    ``1``: the client is the last ``X-Forwarded-For`` address; ``0`` (default): the peer address.
 ``FEEDBACK_DB`` (``SLANT_FEEDBACK_DB``)
     Where ``POST /v1/feedback`` stores corrections: a SQLite file path or a
     ``postgresql://`` URL. ``None`` (default): ``instance/feedback.sqlite3`` in
@@ -55,10 +64,16 @@ DEFAULTS: dict[str, object] = {
     "API_TOKEN": None,
     "WRITE_AUTH": "token",
     "FEEDBACK_DB": None,
+    "MAX_SENTENCE_MARKS": 20_000,
+    "READ_AUTH": "open",
+    "RATE_LIMIT": 0,
+    "TRUST_PROXY": False,
 }
 
-INT_KEYS = ("MAX_CONTENT_LENGTH", "MAX_SENTENCES", "MAX_SENTENCE_CHARS", "CORS_MAX_AGE")
-ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS", "API_TOKEN", "WRITE_AUTH", "FEEDBACK_DB")
+INT_KEYS = ("MAX_CONTENT_LENGTH", "MAX_SENTENCES", "MAX_SENTENCE_CHARS", "CORS_MAX_AGE", "MAX_SENTENCE_MARKS")
+ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS", "API_TOKEN", "WRITE_AUTH", "FEEDBACK_DB", "READ_AUTH",
+            "RATE_LIMIT", "TRUST_PROXY")
+READ_AUTH_MODES = ("open", "token")
 WRITE_AUTH_MODES = ("token", "open")
 
 
@@ -205,4 +220,18 @@ def validate(config: Mapping[str, object]) -> dict[str, object]:
     if token is not None and (not isinstance(token, str) or len(token.strip()) < 16):
         raise ConfigError("SLANT_API_TOKEN must be a string of at least 16 characters")
     values["API_TOKEN"] = token.strip() if token else None
+    read = str(config.get("READ_AUTH") or "open").strip().lower()
+    if read not in READ_AUTH_MODES:
+        raise ConfigError(f"SLANT_READ_AUTH must be one of {', '.join(READ_AUTH_MODES)}, got {read!r}")
+    if read == "token" and not values["API_TOKEN"]:
+        raise ConfigError("SLANT_READ_AUTH=token needs SLANT_API_TOKEN")
+    values["READ_AUTH"] = read
+    rate = config.get("RATE_LIMIT") or 0
+    values["RATE_LIMIT"] = 0 if rate in (0, "0") else parse_positive_int("SLANT_RATE_LIMIT", rate)
+    proxy = config.get("TRUST_PROXY")
+    if isinstance(proxy, str):
+        if proxy.strip().lower() not in ("0", "1", "true", "false", "yes", "no", ""):
+            raise ConfigError(f"SLANT_TRUST_PROXY must be 0 or 1, got {proxy!r}")
+        proxy = proxy.strip().lower() in ("1", "true", "yes")
+    values["TRUST_PROXY"] = bool(proxy)
     return values

@@ -75,8 +75,10 @@ def payload_too_large_message() -> str:
 
 
 def handle_api_error(exc: APIError):
-    """Render an :class:`APIError`."""
-    return error_response(exc.status, exc.code, exc.message)
+    """Render an :class:`APIError` (with ``Retry-After`` when it has ``retry_after``)."""
+    retry = getattr(exc, "retry_after", None)
+    return error_response(exc.status, exc.code, exc.message,
+                          headers=[("Retry-After", str(retry))] if retry is not None else None)
 
 
 def handle_http_exception(exc: HTTPException):

@@ -98,4 +98,5 @@ def openapi_paths() -> dict:
             "403": resp(error, "Wrong token (`forbidden`) or no token configured (`auth_not_configured`)."),
             "413": resp(error, "Body too large (`payload_too_large`)."),
             "415": resp(error, "Content-Type is not application/json (`unsupported_media_type`)."),
+            "429": resp(error, "Over SLANT_RATE_LIMIT requests per minute (`rate_limited`; `Retry-After`)."),
         }}}}

@@ -20,7 +20,8 @@ REF = "#/components/schemas/"
 ERROR_CODES = ("invalid_json", "invalid_body", "missing_field", "conflicting_fields", "invalid_field",
                "empty_text", "empty_sentences", "invalid_text", "payload_too_large", "too_many_sentences",
                "sentence_too_long", "text_too_complex", "unsupported_media_type", "not_found",
-               "method_not_allowed", "model_unavailable", "internal_error")
+               "method_not_allowed", "model_unavailable", "internal_error", "unauthorized", "forbidden",
+               "auth_not_configured", "rate_limited")
 
 
 def _ref(name: str) -> dict:
@@ -36,6 +37,14 @@ def _json(schema: dict, description: str) -> dict:
 
 def _error(description: str) -> dict:
     return _json(_ref("Error"), description)
+
+
+def _rate_limited() -> dict:
+    """The 429 response of every ``/v1/*`` operation (``SLANT_RATE_LIMIT``)."""
+    response = _error("Over SLANT_RATE_LIMIT requests per minute for this client (`rate_limited`).")
+    response["headers"] = {**response["headers"], "Retry-After": {
+        "description": "Seconds until a request is allowed again.", "schema": {"type": "integer", "minimum": 1}}}
+    return response
 
 
 def _schemas(config) -> dict:
@@ -87,7 +96,15 @@ def _schemas(config) -> dict:
                              "additionalProperties": False,
                              "properties": {"model": _ref("ModelInfo"),
                                             "sentences": {"type": "array", "items": _ref("Sentence")},
-                                            "summary": _ref("Summary")}},
+                                            "summary": _ref("Summary"),
+                                            "warnings": {"type": "array", "items": _ref("Warning"),
+                                                         "description": "Present only when non-empty."}}},
+        "Warning": {"type": "object", "required": ["code", "message"], "additionalProperties": False,
+                    "description": "`sentence_split`: sentence `index` is a run longer than the splitter's "
+                                   "limit, cut there; it continues in the next sentence.",
+                    "properties": {"code": {"type": "string", "enum": ["sentence_split"]},
+                                   "message": {"type": "string"},
+                                   "index": {"type": "integer", "minimum": 0}}},
         "Error": {"type": "object", "required": ["error"], "additionalProperties": False,
                   "properties": {"error": {
                       "type": "object", "required": ["code", "message"], "additionalProperties": False,
@@ -135,9 +152,12 @@ def _paths() -> dict:
                               "`missing_field`, `conflicting_fields`, `invalid_field`, `empty_text`, "
                               "`empty_sentences`, `invalid_text`)."),
                 "405": _error("Method not allowed (`method_not_allowed`); the `Allow` header lists methods."),
+                "401": _error("SLANT_READ_AUTH=token and no bearer token (`unauthorized`)."),
+                "403": _error("SLANT_READ_AUTH=token and a wrong token (`forbidden`)."),
                 "413": _error("Too large (`payload_too_large`, `too_many_sentences`, `sentence_too_long`, "
                               "`text_too_complex`)."),
                 "415": _error("Content-Type is not application/json (`unsupported_media_type`)."),
+                "429": _rate_limited(),
                 "500": _error("Unexpected server error (`internal_error`)."),
             },
         }
@@ -147,7 +167,15 @@ def _paths() -> dict:
         "/v1/model": {"get": {
             "operationId": "getModel", "tags": ["meta"], "summary": "Metadata of the loaded model",
             "responses": {"200": _json(_ref("ModelManifest"), "Model manifest."),
+                          "401": _error("SLANT_READ_AUTH=token and no bearer token (`unauthorized`)."),
+                          "403": _error("SLANT_READ_AUTH=token and a wrong token (`forbidden`)."),
+                          "429": _rate_limited(),
                           "503": _error("No model loaded (`model_unavailable`).")}}},
+        "/metrics": {"get": {
+            "operationId": "metrics", "tags": ["meta"], "summary": "Prometheus metrics of this worker process",
+            "responses": {"200": {"description": "Prometheus text exposition format 0.0.4.",
+                                  "headers": {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}},
+                                  "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/healthz": {"get": {
             "operationId": "healthz", "tags": ["meta"], "summary": "Liveness probe",
             "responses": {"200": _json(_ref("Health"), "The process is up.")}}},

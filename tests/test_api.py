@@ -201,7 +201,7 @@ def test_model_failures_are_413_or_a_bare_500(client, slant_model, monkeypatch):
     monkeypatch.setattr(slant_model, "classify_text", raiser(RuntimeError("secret internal detail")))
     message = assert_error(post(client, {"text": "Hello there."}), 500, "internal_error")
     assert "secret" not in message
-    monkeypatch.setattr(slant_model, "split", raiser(TimeoutError("regex match exceeded its 5.0s time limit")))
+    monkeypatch.setattr(slant_model.splitter, "spans", raiser(TimeoutError("regex match exceeded its 5.0s time limit")))
     assert_error(post(client, {"text": "a. " * 50}), 413, "text_too_complex", "sentences")
 
 
