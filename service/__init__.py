@@ -11,6 +11,7 @@ that answers 500s). See :mod:`service.config` for settings.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Mapping
@@ -60,7 +61,26 @@ def _load(app: Flask):
             f"Slant service cannot start: the model in {model.model_dir} failed a test classification: {exc}"
         ) from exc
     app.logger.info("loaded model %s %s from %s", model.name, model.version, model.model_dir)
+    warn_if_manifest_writable(app, model.model_dir)
     return model
+
+
+def warn_if_manifest_writable(app: Flask, model_dir) -> bool:
+    """Log a warning when the service's user could rewrite the model manifest.
+
+    The service itself only ever reads ``manifest.json``; a manifest the
+    service user can write would let a compromised worker bless a swapped
+    artifact, so production deployments should make the model directory
+    read-only to that user (documented in ``docs/operations.md``).
+    """
+    if model_dir is None:
+        return False
+    manifest = os.path.join(str(model_dir), "manifest.json")
+    writable = os.access(manifest, os.W_OK)
+    if writable:
+        app.logger.warning("model manifest %s is writable by the service user; deploy the model "
+                           "directory read-only so the hash check cannot be bypassed", manifest)
+    return writable
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:

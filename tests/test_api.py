@@ -297,3 +297,14 @@ def test_vilnius_reference(client, slant_model, vilnius_text):
                      ("so_called", "so-called"), ("caps_emphasis", "AGAINST"), ("sneer_aside", "(alleged)")]:
         assert expected in found, expected
     assert not [c for c in cues if c["text"].strip() in ("NATO", "USA", "EU", "US")]
+
+
+def test_writable_manifest_is_warned_about(app, slant_model, caplog, tmp_path):
+    """The service never writes the manifest; a manifest it *could* write is logged as a risk."""
+    from service import warn_if_manifest_writable
+
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert warn_if_manifest_writable(app, tmp_path) is True
+    assert "writable by the service user" in caplog.text
+    assert warn_if_manifest_writable(app, tmp_path / "absent") is False
