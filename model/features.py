@@ -5,7 +5,10 @@ A sentence becomes the concatenation of
 * word unigrams and bigrams (lower-cased tokens from :data:`TOKEN_RE`, quote
   marks, ``!`` and ``?`` kept as tokens), TF-IDF weighted;
 * character n-grams inside word boundaries (``char_wb``), TF-IDF weighted;
-* the numeric cue features of :func:`model.cues.cue_features`, scaled.
+* the numeric cue features of :func:`model.cues.cue_features`, scaled;
+* optionally (``word_table_scale > 0``) the learned loaded-word table features
+  of :class:`model.wordtable.LoadedWordTable` (block ``bw``; needs word-level
+  supervision at fit time, see :func:`training.train.fit`).
 
 Everything here is a module-level function or a scikit-learn estimator, so a
 fitted pipeline pickles without lambdas.
@@ -66,7 +69,7 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         return np.asarray([f"cue:{name}" for name in FEATURE_NAMES], dtype=object)
 
 
-def build_pipeline(C=4.0, min_df=2, char_max_features=60000, cue_scale=0.3, seed=0):
+def build_pipeline(C=4.0, min_df=2, char_max_features=60000, cue_scale=0.3, word_table_scale=0.0, seed=0):
     """Return the unfitted Slant pipeline: features + multinomial logistic regression.
 
     Parameters
@@ -79,14 +82,26 @@ def build_pipeline(C=4.0, min_df=2, char_max_features=60000, cue_scale=0.3, seed
         Size cap of the character n-gram vocabulary (keeps the artifact small).
     cue_scale : float, default=0.3
         Weight of the cue feature block.
+    word_table_scale : float, default=0.0
+        Weight of the learned loaded-word table block ``bw``
+        (:class:`model.wordtable.LoadedWordTable`); 0 leaves the block out.
     seed : int, default=0
         Random state of the classifier.
     """
-    features = FeatureUnion([
+    blocks = [
         ("word", TfidfVectorizer(analyzer=word_ngrams, min_df=min_df, sublinear_tf=True, dtype=np.float32)),
         ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=min_df, lowercase=True,
                                  sublinear_tf=True, max_features=char_max_features, dtype=np.float32)),
         ("cues", CueFeatures(scale=cue_scale)),
-    ])
+    ]
+    if word_table_scale:
+        from sklearn import config_context
+
+        from model.wordtable import LoadedWordTable  # imports tokenize from this module
+        table = LoadedWordTable(scale=word_table_scale)
+        with config_context(enable_metadata_routing=True):  # routed by training.train.fit
+            table.set_fit_request(biased_words=True, span_tables=True)
+        blocks.append(("bw", table))
+    features = FeatureUnion(blocks)
     classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=seed)
     return Pipeline([("features", features), ("classifier", classifier)])

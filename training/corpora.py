@@ -7,6 +7,7 @@ file, line and field at fault.
 
 from __future__ import annotations
 
+import ast
 import csv
 import difflib
 import json
@@ -28,6 +29,7 @@ class Record:
     id: str = ""
     split: str = ""
     bias: str = ""  # BABE: "Biased" / "Non-biased" when known
+    biased_words: tuple[str, ...] = ()  # BABE: words the annotators marked as biased
 
 
 class CorpusError(Exception):
@@ -144,8 +146,24 @@ def read_babe(path: str | Path) -> list[Record]:
         path = path / "final_labels_SG2.csv"
     rows = _checked_dict_rows(path, ";", ("text", "label_bias", "label_opinion"))
     return [Record(text=r["text"].strip(), label=babe_label(r["label_bias"], r["label_opinion"]),
-                   source=f"babe:{path.stem}", id=f"{path.stem}:{n}", bias=r["label_bias"])
+                   source=f"babe:{path.stem}", id=f"{path.stem}:{n}", bias=r["label_bias"],
+                   biased_words=parse_biased_words(r.get("biased_words")))
             for n, r in rows if r["text"].strip()]
+
+
+def parse_biased_words(value) -> tuple[str, ...]:
+    """BABE's ``biased_words`` cell (a Python list literal such as ``['slammed', 'radical']``) as a tuple."""
+    if not value or not value.strip():
+        return ()
+    try:
+        words = ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return ()
+    if isinstance(words, str):
+        words = [words]
+    if not isinstance(words, (list, tuple)):
+        return ()
+    return tuple(w.strip() for w in words if isinstance(w, str) and w.strip())
 
 
 def read_checkthat(path: str | Path, splits=("train", "dev")) -> list[Record]:
@@ -185,7 +203,18 @@ def _checked_dict_rows(path: Path, delimiter: str, required: tuple[str, ...]):
     return rows
 
 
-READERS = {"babe": read_babe, "checkthat": read_checkthat, "file": read_labelled_file}
+def _read_basil(path):
+    from training.public_corpora import read_basil
+    return read_basil(path)
+
+
+def _read_ptc(path):
+    from training.public_corpora import read_ptc
+    return read_ptc(path)
+
+
+READERS = {"babe": read_babe, "checkthat": read_checkthat, "basil": _read_basil, "ptc": _read_ptc,
+           "file": read_labelled_file}
 
 
 def read_corpus(spec: str, data_dir: Path | None = None) -> list[Record]:

@@ -12,6 +12,9 @@ Protocols (documented in ``docs/evaluation.md``):
     the other folds plus CheckThat train + dev, with any training sentence
     that duplicates a test sentence removed. Reports loaded-vs-not macro-F1 and
     the three-way macro-F1 with its confusion matrix.
+
+Word-level supervision (BABE ``biased_words``) travels on the records, so a
+fitter only ever sees the training folds' annotations, never the test fold's.
 """
 
 from __future__ import annotations

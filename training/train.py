@@ -31,8 +31,15 @@ def shared_training_records(data_dir: Path) -> list[Record]:
     return read_babe(data_dir / "babe" / "final_labels_SG2.csv") + read_checkthat(data_dir / "checkthat2025_en")
 
 
-def fit(records: list[Record], seed: int = 0, **params):
+def fit(records: list[Record], seed: int = 0, span_dir: Path | str | None = None, **params):
     """Fit the Slant pipeline on ``records``.
+
+    When the pipeline has the learned loaded-word table block (``bw``,
+    ``word_table_scale > 0``), its word-level supervision is built here and
+    routed to it with scikit-learn metadata routing: the ``biased_words`` of
+    *these* records only (BABE rows; other rows carry none) and the static
+    span tables of :func:`training.wordtables.span_tables`. Nothing else in
+    the pipeline receives them.
 
     Parameters
     ----------
@@ -40,6 +47,9 @@ def fit(records: list[Record], seed: int = 0, **params):
         Training sentences with labels in ``factual/opinion/loaded``.
     seed : int
         Random state of the classifier.
+    span_dir : path, optional
+        Folder of the shared corpora holding ``basil/`` and ``semeval2020_ptc/``
+        for the span tables (default :data:`DEFAULT_DATA_DIR`; missing → no span tables).
     **params
         Passed to :func:`model.features.build_pipeline`.
     """
@@ -47,7 +57,15 @@ def fit(records: list[Record], seed: int = 0, **params):
     if len(labels) < 2:
         raise ValueError(f"training needs at least two labels, got {sorted(labels) or 'none'}")
     pipeline = build_pipeline(seed=seed, **params)
-    return pipeline.fit([r.text for r in records], [r.label for r in records])
+    texts, y = [r.text for r in records], [r.label for r in records]
+    if "bw" not in dict(pipeline.named_steps["features"].transformer_list):
+        return pipeline.fit(texts, y)
+    from sklearn import config_context
+
+    from training.wordtables import biased_word_lists, span_tables
+    with config_context(enable_metadata_routing=True):
+        return pipeline.fit(texts, y, biased_words=biased_word_lists(records),
+                            span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir))
 
 
 def data_summary(records: list[Record]) -> dict:

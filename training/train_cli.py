@@ -88,7 +88,7 @@ def quality_gate(out_dir: Path, test, new_f1: float, force: bool, say) -> dict |
 @click.command()
 @click.option("--corpus", "corpora", multiple=True, metavar="SPEC",
               help="Labelled corpus: a .csv/.tsv/.jsonl file with text,label columns, or NAME:PATH with NAME "
-                   "babe or checkthat. Repeat to mix. Default: the shared corpora (BABE SG2 + CheckThat train/dev).")
+                   "babe, checkthat, basil or ptc. Repeat to mix. Default: the shared corpora (BABE SG2 + CheckThat train/dev).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the shared corpora (default ../shared/corpora or $SLANT_DATA_DIR).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
