@@ -147,6 +147,31 @@ def test_vilnius_paste_hover_feedback(page, service, vilnius_text):
     assert page.console_errors == []
 
 
+def test_offsets_map_exactly_with_emoji_and_non_latin_text(page, service):
+    """API code-point offsets land on the right UTF-16 characters in the browser."""
+    text = ("🚢 The ferry 🚢🚢 left Klaipėda at 06:00. The so-called “reform” is a DISGRACE! 😡\n\n"
+            "Ο δήμαρχος μίλησε χθες. Šiandien “tariamai” viskas gerai 👍🏽. 𝒳 marks the spot, officials said.")
+    page.goto(service["base"] + "/")
+    wait_ok(page)
+    page.fill("#draft", text)
+    api = classify(service, text)
+    page.wait_for_function("n => document.querySelectorAll('.slant-preview .slant-s:not([data-slant-continued])')"
+                           ".length === n", arg=len(api["sentences"]), timeout=15000)
+    wait_ok(page)
+    assert page.text_content(".slant-preview") == text
+    for i, sentence in enumerate(api["sentences"]):
+        joined = page.eval_on_selector_all(f".slant-preview [data-slant-index='{i}']",
+                                           "els => els.map(e => e.textContent).join('')")
+        assert joined == sentence["text"]
+    cues = page.eval_on_selector_all(".slant-preview [data-slant-cue]",
+                                     "els => els.map(e => [e.dataset.slantCue, e.textContent])")
+    expected = {(c["type"], c["text"]) for s in api["sentences"] for c in s["cues"]}
+    # every cue span is marked with its exact text (overlapping cues share one element)
+    assert {t for _, t in cues} == {t for _, t in expected}
+    assert all((kind, t) in expected for kind, t in cues) and ["scare_quotes", "“reform”"] in cues
+    assert page.console_errors == []
+
+
 def test_typing_updates_without_moving_the_caret(page, service):
     page.goto(service["base"] + "/")
     wait_ok(page)
