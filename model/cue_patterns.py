@@ -1,0 +1,67 @@
+"""Compiled patterns and word sets behind :mod:`model.cues` (built once at import)."""
+
+from __future__ import annotations
+
+import re
+
+from model.lexicon import (ACRONYMS, COMMON_WORDS, INTENSIFIERS, LOADED_WORDS, SNEER_ASIDES, lexicon_categories,
+                           trie_pattern)
+
+LETTER = r"[^\W\d_]"  # one letter
+QUOTE_RE = re.compile(
+    r"“[^“”\n]*”|„[^„“”\n]*[“”]|«[^«»\n]*»|\"[^\"\n]*\""
+    r"|(?<![\w’'])‘(?:[^‘’\n]|’(?=\w))+’(?!\w)"
+    rf"|(?<![\w'’])'(?={LETTER})(?:[^'\n]|'(?=\w))+'(?!\w)")
+SPEECHY_RE = re.compile(r"[!?;]|[.,:]\s*$|\.\s")
+INTRO_COLON_RE = re.compile(r":\s*$")
+# One pass over the sentence finds every lexicon entry (loaded words, first-person
+# phrases, attribution verbs, hedges, intensifiers, modals); categories by lookup.
+LEXICON = lexicon_categories()
+LEX_RE = re.compile(rf"(?<![\w'’-]){trie_pattern(LEXICON)}(?:e?s)?(?![\w-])", re.IGNORECASE)
+# Speed only: the same pattern without IGNORECASE, run on ``sentence.lower()`` when that is
+# equivalent (lower() keeps every offset and no character case-folds to a different ASCII
+# letter than its lower() -- dotless i, long s, Kelvin sign and dotted I do).
+LEX_LOWER_RE = re.compile(LEX_RE.pattern)
+FOLD_SPECIAL = frozenset("ıſKİ")
+SUBJ = (r"(?:he|she|they|it|we|i|(?:the|a|an|one|some|many|two|three)\s+[\w-]+(?:\s+[\w-]+)?"
+         r"|[a-z]{3,}s|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
+TAG_VERB = (r"(?:said|says|say|added|adds|insisted|insists|claimed|claims|wrote|writes|told\s+\w+|tells\s+\w+"
+             r"|argued|argues|warned|warns|explained|noted|replied|stated|declared|tweeted|believes|thinks)")
+SPEECH_TAG_RE = re.compile(rf"[,;–—]\s*(?:{SUBJ}\s+{TAG_VERB}|{TAG_VERB}\s+{SUBJ})\b"
+                            r"(?=\s*(?:[.,;:!?…–—)]|$)|\s+(?:on|in|at|after|before|during|last|this|yesterday|today)\b)")
+SO_CALLED_RE = re.compile(r"\bso[-‐‑ ]called\b", re.IGNORECASE)
+EXCL_RE = re.compile(r"!+")
+QMARK_END_RE = re.compile(r"(\?+)[!?]*[\s)\]]*$")
+SNEERS = trie_pattern([s for s in SNEER_ASIDES if s not in "!?"])
+SNEER_RE = re.compile(rf"[(\[]\s*(?:{SNEERS}\s*[!?]*|[!?]+)\s*[)\]]", re.IGNORECASE)
+# Neutral compounds: "tax regime", "pension scheme", "training regime" are not loaded.
+NEUTRAL_HEAD_RE = re.compile(
+    r"\b(?:tax|sanctions?|training|visa|regulatory|pension|insurance|savings|loan|benefits?|licensing|pilot"
+    r"|fitness|exercise|drug|treatment|legal|trade|tariff|colour|color|rhyme|rhyming|incentive|support)\s+$",
+    re.IGNORECASE)
+CAPS_RE = re.compile(r"(?<![\w'’-])[A-Z]{2,}(?:['’][A-Z]{1,2})?(?![\w'’-])")
+KICKER_RE = re.compile(r"^\W*[A-Z][A-Z ]+:")
+ROMAN_RE = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+SUFFIX_RE = re.compile(r"(?:ING|ED|LY|TION|SION|ABLE|IBLE|OUS|NESS|MENT|FUL|LESS|IVE|ISM|IST|IZE|ISE|ITY)$")
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+TAIL_RE = re.compile(r"[\w'’-]+")
+DIGIT_RE = re.compile(r"\d")
+# Speed-only helpers over words joined by NUL (never inside a word): same counts as per-word loops.
+DIGIT_WORD_RE = re.compile(r"\d[^\x00]*")  # one match per word that contains a digit
+EST_WORD_RE = re.compile(r"\x00([^\x00]{3,}est)(?=\x00)")  # words of 6+ letters ending in "est"
+CAPS2_RE = re.compile(r"[A-Z][A-Z]")  # cheap pre-check for CAPS_RE
+
+EMPHASIS_WORDS = COMMON_WORDS | {w for w in LOADED_WORDS + INTENSIFIERS if " " not in w}
+ACRONYMS_UPPER = frozenset(a.upper() for a in ACRONYMS)
+WORD_CLASS: dict[str, tuple[int, ...]] = {}
+for _words, _index in ((("i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"), 0),
+                       (("you", "your", "yours", "yourself", "yourselves"), 1),
+                       (("not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "cannot",
+                         "without", "nowhere"), 2),
+                       (("most", "least", "best", "worst"), 3)):
+    for _w in _words:
+        WORD_CLASS[_w] = WORD_CLASS.get(_w, ()) + (_index,)
+NOT_SUPERLATIVE = frozenset(
+    "interest test rest west protest request arrest forest honest modest suggest contest harvest invest "
+    "digest manifest conquest quest guest chest pest nest vest zest crest priest earnest inquest unrest "
+    "behest bequest attest detest infest budapest everest midwest northwest southwest".split())
