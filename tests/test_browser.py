@@ -89,6 +89,20 @@ def wait_ok(page):
     page.wait_for_selector(".slant-widget[data-slant-state=ok]", timeout=15000)
 
 
+def fill_and_match(page, service, text):
+    """Type ``text`` into the demo editor, wait for the annotation, check every sentence's span; return the API answer."""
+    page.fill("#draft", text)
+    api = classify(service, text)
+    page.wait_for_function("n => document.querySelectorAll('.slant-preview .slant-s:not([data-slant-continued])')"
+                           ".length === n", arg=len(api["sentences"]), timeout=15000)
+    wait_ok(page)
+    for i, sentence in enumerate(api["sentences"]):  # offsets converted right: each span holds its sentence
+        joined = page.eval_on_selector_all(f".slant-preview [data-slant-index='{i}']",
+                                           "els => els.map(e => e.textContent).join('')")
+        assert joined == sentence["text"]
+    return api
+
+
 def test_demo_page_is_annotated_on_load(page, service):
     page.goto(service["base"] + "/")
     wait_ok(page)
@@ -108,17 +122,8 @@ def test_demo_page_is_annotated_on_load(page, service):
 def test_vilnius_paste_hover_feedback(page, service, vilnius_text):
     page.goto(service["base"] + "/")
     wait_ok(page)
-    page.fill("#draft", vilnius_text)
-    api = classify(service, vilnius_text)
-    page.wait_for_function("n => document.querySelectorAll('.slant-preview .slant-s:not([data-slant-continued])')"
-                           ".length === n", arg=len(api["sentences"]), timeout=15000)
-    wait_ok(page)
-    texts = page.eval_on_selector_all(SENTENCES, "els => els.map(e => e.dataset.slantIndex)")
-    assert len(texts) == len(api["sentences"])
-    for i, sentence in enumerate(api["sentences"]):  # offsets converted right: each span holds its sentence
-        joined = page.eval_on_selector_all(f".slant-preview [data-slant-index='{i}']",
-                                           "els => els.map(e => e.textContent).join('')")
-        assert joined == sentence["text"]
+    api = fill_and_match(page, service, vilnius_text)
+    assert page.locator(SENTENCES).count() == len(api["sentences"])
     loaded = [s for s in api["sentences"] if s["label"] == "loaded"]
     assert loaded and page.locator(".slant-preview [data-slant-label=loaded]").count() == len(loaded)
     cue_types = {c["type"] for s in api["sentences"] for c in s["cues"]}
@@ -153,16 +158,8 @@ def test_offsets_map_exactly_with_emoji_and_non_latin_text(page, service):
             "Ο δήμαρχος μίλησε χθες. Šiandien “tariamai” viskas gerai 👍🏽. 𝒳 marks the spot, officials said.")
     page.goto(service["base"] + "/")
     wait_ok(page)
-    page.fill("#draft", text)
-    api = classify(service, text)
-    page.wait_for_function("n => document.querySelectorAll('.slant-preview .slant-s:not([data-slant-continued])')"
-                           ".length === n", arg=len(api["sentences"]), timeout=15000)
-    wait_ok(page)
+    api = fill_and_match(page, service, text)
     assert page.text_content(".slant-preview") == text
-    for i, sentence in enumerate(api["sentences"]):
-        joined = page.eval_on_selector_all(f".slant-preview [data-slant-index='{i}']",
-                                           "els => els.map(e => e.textContent).join('')")
-        assert joined == sentence["text"]
     cues = page.eval_on_selector_all(".slant-preview [data-slant-cue]",
                                      "els => els.map(e => [e.dataset.slantCue, e.textContent])")
     expected = {(c["type"], c["text"]) for s in api["sentences"] for c in s["cues"]}
