@@ -1,6 +1,6 @@
 """Precision / recall / F1 of :func:`model.cues.detect_cues` on the cue fixture.
 
-Run ``python -m bench.cues [path.jsonl]``. Each fixture line is
+Run ``python -m bench.cues [--fixture PATH] [path.jsonl]``. Each fixture line is
 ``{"text": ..., "cues": [{"type": ..., "text": ...[, "start": ...]}, ...]}``
 listing exactly the expected cues. A predicted cue matches an expected one of
 the same type with the same text (and the same start, when the fixture gives
@@ -10,6 +10,7 @@ one); each expected cue is matched at most once. Also prints the speed of
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -108,7 +109,11 @@ def time_per_sentence(sentences: list[str], repeats: int = 20) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Print the score table, the errors and the speed; return 0."""
     argv = sys.argv[1:] if argv is None else argv
-    cases = load_cases(Path(argv[0]) if argv else FIXTURE)
+    parser = argparse.ArgumentParser(prog="python -m bench.cues")
+    parser.add_argument("--fixture", type=Path, default=None, help=f"fixture JSONL to score (default: {FIXTURE})")
+    parser.add_argument("path", nargs="?", type=Path, default=None, help="fixture path (positional form, kept for compatibility)")
+    args = parser.parse_args(argv)
+    cases = load_cases(args.fixture or args.path or FIXTURE)
     result = evaluate(cases)
     print(f"{len(cases)} sentences, {sum(len(c['cues']) for c in cases)} expected cues")
     print(f"{'type':<22}{'tp':>5}{'fp':>5}{'fn':>5}{'P':>8}{'R':>8}{'F1':>8}")
