@@ -145,10 +145,7 @@ def reload():
 
 def openapi_paths() -> dict:
     """OpenAPI path items of this blueprint (merged by :mod:`service.openapi`)."""
-    def resp(schema, description):
-        return {"description": description,
-                "headers": {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}},
-                "content": {"application/json": {"schema": schema}}}
+    from service.openapi import json_response
 
     error = {"$ref": "#/components/schemas/Error"}
     info = {"type": "object", "required": ["name", "version"],
@@ -163,11 +160,11 @@ def openapi_paths() -> dict:
                        "configured model directory. The old model serves until the swap and if the new one is refused.",
         "requestBody": {"required": False, "content": {"application/json": {"schema": request}}},
         "responses": {
-            "200": resp(ok, "The new model is serving."),
-            "400": resp(error, "Body is not a JSON object (`invalid_json`) or bad model_dir (`invalid_field`)."),
-            "401": resp(error, "No bearer token (`unauthorized`)."),
-            "403": resp(error, "Wrong token or admin API disabled (`forbidden`, `auth_not_configured`)."),
-            "409": resp(error, "Another reload is in progress (`reload_in_progress`)."),
-            "429": resp(error, "Over SLANT_RATE_LIMIT requests per minute (`rate_limited`; `Retry-After`)."),
-            "422": resp(error, "The model failed verification, loading or warm-up (`model_rejected`)."),
+            "200": json_response(ok, "The new model is serving."),
+            "400": json_response(error, "Body is not a JSON object (`invalid_json`) or bad model_dir (`invalid_field`)."),
+            "401": json_response(error, "No bearer token (`unauthorized`)."),
+            "403": json_response(error, "Wrong token or admin API disabled (`forbidden`, `auth_not_configured`)."),
+            "409": json_response(error, "Another reload is in progress (`reload_in_progress`)."),
+            "429": json_response(error, "Over SLANT_RATE_LIMIT requests per minute (`rate_limited`; `Retry-After`)."),
+            "422": json_response(error, "The model failed verification, loading or warm-up (`model_rejected`)."),
         }}}}

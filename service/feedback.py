@@ -67,6 +67,8 @@ def feedback():
 
 def openapi_paths() -> dict:
     """OpenAPI path items of this blueprint (merged by :mod:`service.openapi`)."""
+    from service.openapi import json_response
+
     ref = "#/components/schemas/"
     body = {"type": "object", "required": ["id", "created"], "additionalProperties": False,
             "properties": {"id": {"type": "string"}, "created": {"type": "boolean"}}}
@@ -78,11 +80,6 @@ def openapi_paths() -> dict:
                               **{k: {"type": ["string", "null"], "maxLength": n}
                                  for k, n in OPTIONAL_LIMITS.items()}}}
 
-    def resp(schema, description):
-        return {"description": description,
-                "headers": {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}},
-                "content": {"application/json": {"schema": schema}}}
-
     error = {"$ref": ref + "Error"}
     return {"/v1/feedback": {"post": {
         "operationId": "feedback", "tags": ["feedback"], "summary": "Report a wrong label",
@@ -90,13 +87,13 @@ def openapi_paths() -> dict:
                        "Idempotent on (text, corrected, document_id).",
         "requestBody": {"required": True, "content": {"application/json": {"schema": request}}},
         "responses": {
-            "201": resp(body, "Stored; `created` is true."),
-            "200": resp(body, "Already stored earlier; the same id, `created` false."),
-            "400": resp(error, "Invalid body (`invalid_json`, `missing_field`, `invalid_field`, "
+            "201": json_response(body, "Stored; `created` is true."),
+            "200": json_response(body, "Already stored earlier; the same id, `created` false."),
+            "400": json_response(error, "Invalid body (`invalid_json`, `missing_field`, `invalid_field`, "
                                "`invalid_label`, `empty_text`, `invalid_text`, `text_too_long`)."),
-            "401": resp(error, "No bearer token (`unauthorized`)."),
-            "403": resp(error, "Wrong token (`forbidden`) or no token configured (`auth_not_configured`)."),
-            "413": resp(error, "Body too large (`payload_too_large`)."),
-            "415": resp(error, "Content-Type is not application/json (`unsupported_media_type`)."),
-            "429": resp(error, "Over SLANT_RATE_LIMIT requests per minute (`rate_limited`; `Retry-After`)."),
+            "401": json_response(error, "No bearer token (`unauthorized`)."),
+            "403": json_response(error, "Wrong token (`forbidden`) or no token configured (`auth_not_configured`)."),
+            "413": json_response(error, "Body too large (`payload_too_large`)."),
+            "415": json_response(error, "Content-Type is not application/json (`unsupported_media_type`)."),
+            "429": json_response(error, "Over SLANT_RATE_LIMIT requests per minute (`rate_limited`; `Retry-After`)."),
         }}}}

@@ -28,7 +28,7 @@ def _ref(name: str) -> dict:
     return {"$ref": REF + name}
 
 
-def _json(schema: dict, description: str) -> dict:
+def json_response(schema: dict, description: str) -> dict:
     """A response object with a JSON body and the ``X-Request-ID`` header."""
     return {"description": description,
             "headers": {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}},
@@ -36,7 +36,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _error(description: str) -> dict:
-    return _json(_ref("Error"), description)
+    return json_response(_ref("Error"), description)
 
 
 def _rate_limited() -> dict:
@@ -147,7 +147,7 @@ def _paths() -> dict:
             "requestBody": {"required": True,
                             "content": {"application/json": {"schema": _ref("ClassifyRequest")}}},
             "responses": {
-                "200": _json(_ref("ClassifyResponse"), "Sentences with labels, scores and cues."),
+                "200": json_response(_ref("ClassifyResponse"), "Sentences with labels, scores and cues."),
                 "400": _error("Malformed JSON or an invalid field (`invalid_json`, `invalid_body`, "
                               "`missing_field`, `conflicting_fields`, `invalid_field`, `empty_text`, "
                               "`empty_sentences`, `invalid_text`)."),
@@ -166,7 +166,7 @@ def _paths() -> dict:
         "/v1/classify": classify,
         "/v1/model": {"get": {
             "operationId": "getModel", "tags": ["meta"], "summary": "Metadata of the loaded model",
-            "responses": {"200": _json(_ref("ModelManifest"), "Model manifest."),
+            "responses": {"200": json_response(_ref("ModelManifest"), "Model manifest."),
                           "401": _error("SLANT_READ_AUTH=token and no bearer token (`unauthorized`)."),
                           "403": _error("SLANT_READ_AUTH=token and a wrong token (`forbidden`)."),
                           "429": _rate_limited(),
@@ -178,14 +178,14 @@ def _paths() -> dict:
                                   "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
         "/healthz": {"get": {
             "operationId": "healthz", "tags": ["meta"], "summary": "Liveness probe",
-            "responses": {"200": _json(_ref("Health"), "The process is up.")}}},
+            "responses": {"200": json_response(_ref("Health"), "The process is up.")}}},
         "/readyz": {"get": {
             "operationId": "readyz", "tags": ["meta"], "summary": "Readiness probe",
-            "responses": {"200": _json(_ref("Ready"), "A verified model is loaded."),
-                          "503": _json(_ref("NotReady"), "Not ready to serve.")}}},
+            "responses": {"200": json_response(_ref("Ready"), "A verified model is loaded."),
+                          "503": json_response(_ref("NotReady"), "Not ready to serve.")}}},
         "/openapi.json": {"get": {
             "operationId": "openapi", "tags": ["meta"], "summary": "This OpenAPI document",
-            "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1 document.")}}},
+            "responses": {"200": json_response({"type": "object"}, "OpenAPI 3.1 document.")}}},
     }
 
 
