@@ -1,11 +1,12 @@
-"""Speed of the naive baseline, the sklearn (reference) Slant path and the fast path, in one run.
+"""Speed of the naive baseline, the sklearn (reference) Slant path and the compiled fast path, in one run.
 
 Run ``python -m bench.speed [--data-dir ../shared/corpora] [--repeats 5]``. One process,
 one thread (BLAS/OpenMP pinned to 1). Sentences are the BABE SG2 ``text`` column and the
 CheckThat 2025 English ``sentence`` column, read at run time. The cue cache
 (``model.cues._analyse``) is cleared before every timed batch and article, so cue
-detection is always paid for; the fast path's per-word char n-gram cache is reported
-cold (first batch of a fresh scorer) and warm (median of the repeats).
+detection is always paid for; the fast path's per-word cache (char n-grams and word
+tokens of each distinct word) is reported cold (first batch of a fresh scorer) and
+warm (median of the repeats).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from model import cues  # noqa: E402
 from model.artifact import load_model  # noqa: E402
-from model.fastpath import FastScorer  # noqa: E402
+from model.scorer import JOIN, Scorer  # noqa: E402
 from training.corpora import read_babe, read_checkthat  # noqa: E402
 from training.evaluate import naive_pipeline  # noqa: E402
 
@@ -42,14 +43,15 @@ for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"): os.envi
 t0 = time.perf_counter()
 from model.artifact import load_model
 m = load_model()
-if sys.argv[1] == "reference": m.fast = None
+if sys.argv[1] == "reference": m.scorer = None
 m.classify_text("Warm up. One sentence.")
 ready = time.perf_counter() - t0
+heavy = sorted({k.split(".")[0] for k in sys.modules} & {"sklearn", "nltk", "joblib", "torch"})
 print("ready", flush=True)
 sents = json.loads(sys.stdin.read())
 for i in range(0, len(sents), 1000):
     m.classify_sentences(sents[i:i + 1000])
-print(json.dumps({"load_s": ready, "fast": m.fast is not None,
+print(json.dumps({"load_s": ready, "heavy_imports": heavy,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 """
 
@@ -119,8 +121,8 @@ def main(argv=None) -> None:
     naive = naive_pipeline().fit(texts, labels)
     print(f"naive pipeline fitted in {time.perf_counter() - t:.1f} s")
     model = load_model()
-    fast = model.fast
-    assert fast is not None, "fast path not built"
+    fast = model.scorer
+    assert fast is not None, "compiled scorer not shipped"
 
     # equality over ALL sentences
     cold_cues()
@@ -134,7 +136,7 @@ def main(argv=None) -> None:
     rates = {}
     rates["naive"] = timed(lambda: naive.predict_proba(texts), args.repeats)
     rates["reference"] = timed(lambda: model.reference_scores(texts), args.repeats, cold_cues)
-    model.fast = FastScorer.from_pipeline(model.estimator)  # fresh: empty word cache
+    model.scorer = Scorer.load(model.model_dir / "scorer.npz")  # fresh: empty word cache
     cold_cues()
     t = time.perf_counter()
     model.scores(texts)
@@ -143,10 +145,10 @@ def main(argv=None) -> None:
     rates["fast, cue cache warm"] = timed(lambda: model.scores(texts), args.repeats)
     rates["fast full rows (scores+cues+dicts)"] = timed(lambda: model.classify_sentences(texts), args.repeats,
                                                         cold_cues)
-    model.fast = None
+    model.scorer = None
     rates["reference full rows"] = timed(lambda: model.classify_sentences(texts), max(1, args.repeats // 2),
                                          cold_cues)
-    model.fast = fast
+    model.scorer = fast
     per_s = {k: n / statistics.median(v) for k, v in rates.items()}
     print("\nbatch throughput (sentences/s, median of repeats, cue cache cleared unless noted):")
     for k, v in per_s.items():
@@ -155,15 +157,20 @@ def main(argv=None) -> None:
     print(f"  ratio fast/naive     = {per_s['fast'] / per_s['naive']:.1f}x")
     print(f"  ratio fast/reference = {per_s['fast'] / per_s['reference']:.1f}x")
 
-    # per-block profile of the fast path
-    from model.fastpath import Batch
-    print("\nfast path per block (us/sentence, cue cache cleared):")
-    cold_cues()
-    batch = Batch(texts)
-    for block in fast.blocks:
-        t = time.perf_counter()
-        block.transform(batch)
-        print(f"  {type(block).__name__:18s} {(time.perf_counter() - t) / n * 1e6:7.2f}")
+    # per-block profile of the fast path (warm word cache, cue cache cleared)
+    print("\nfast path per stage (us/sentence, median of repeats):")
+    n_cls = len(fast.classes_)
+    stages = {}
+    stages["join + lower + split"] = timed(lambda: JOIN.join(texts).lower().split(), args.repeats)
+    words = JOIN.join(texts).lower().split()
+    stages["word-cache lookup"] = timed(lambda: fast._word_ids(words), args.repeats)
+    ids, matrix, tok_ptr, tok_ids = fast._word_ids(words)
+    y = np.zeros((n, n_cls))
+    stages["word n-gram block"] = timed(lambda: fast._word_block(y, ids, tok_ptr, tok_ids, n), args.repeats)
+    stages["char n-gram block"] = timed(lambda: fast._char_block(y, ids, matrix, n), args.repeats)
+    stages["cue features"] = timed(lambda: cues.cue_feature_matrix(texts), args.repeats, cold_cues)
+    for k, v in stages.items():
+        print(f"  {k:22s} {statistics.median(v) / n * 1e6:7.2f}")
 
     # articles: 30 consecutive sentences
     sents = [texts[i:i + ARTICLE] for i in range(0, n - ARTICLE + 1, ARTICLE)]
@@ -178,9 +185,9 @@ def main(argv=None) -> None:
         "fast classify_sentences (no split)": articles_latency(model.classify_sentences, sents),
         "fast full path classify_text": articles_latency(model.classify_text, arts),
     }
-    model.fast = None
+    model.scorer = None
     rows["reference full path classify_text"] = articles_latency(model.classify_text, arts, rounds=1)
-    model.fast = fast
+    model.scorer = fast
     for k, (p50, p99) in rows.items():
         print(f"  {k:38s} {p50:6.2f} / {p99:6.2f}")
 
@@ -188,7 +195,8 @@ def main(argv=None) -> None:
     for mode in ("fast", "reference"):
         info = subprocess_load(mode, texts)
         print(f"  {mode:10s} start->ready {info['wall_to_ready_s']:.2f} s (in-process import+load "
-              f"{info['load_s']:.2f} s), peak RSS {info['peak_rss_mb']:.0f} MB")
+              f"{info['load_s']:.2f} s), peak RSS {info['peak_rss_mb']:.0f} MB, "
+              f"heavy modules imported at ready: {', '.join(info['heavy_imports']) or 'none'}")
 
 
 if __name__ == "__main__":

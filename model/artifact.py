@@ -3,7 +3,12 @@
 A model directory holds
 
 ``classifier.joblib``
-    the fitted scikit-learn pipeline (features + linear classifier), compressed;
+    the fitted scikit-learn pipeline (features + linear classifier), compressed:
+    the reference for evaluation, loaded only when asked for;
+``scorer.npz``
+    the same model compiled to plain arrays (:mod:`model.scorer`): what the
+    service scores with, loaded without pickle and without scikit-learn (absent
+    for pipeline shapes that do not compile; those serve through scikit-learn);
 ``punkt.json``
     the Punkt sentence-splitter parameters (plain JSON, changes rarely);
 ``manifest.json``
@@ -12,7 +17,7 @@ A model directory holds
 ``MODEL_CARD.md``
     the human-readable card.
 
-Nothing is unpickled before its hash matches the manifest and the running
+Nothing is read before its hash matches the manifest and the running
 library versions are compatible with the recorded ones.
 """
 
@@ -28,6 +33,7 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent
 MANIFEST = "manifest.json"
 CLASSIFIER_FILE = "classifier.joblib"
 PUNKT_FILE = "punkt.json"
+SCORER_FILE = "scorer.npz"
 FORMAT = "slant-model/1"
 
 # Libraries whose pickles must match: (distribution name, how many version
@@ -129,8 +135,6 @@ def load_model(model_dir: str | Path | None = None):
         If a file is missing, a hash differs from the manifest, or the pinned
         library versions differ from those the model was built with.
     """
-    import joblib
-
     from model.pipeline import SlantModel
     from model.splitter import SentenceSplitter
 
@@ -140,24 +144,52 @@ def load_model(model_dir: str | Path | None = None):
     check_versions(manifest.get("versions", {}))
     try:
         splitter = SentenceSplitter.from_file(model_dir / PUNKT_FILE)
-        estimator = joblib.load(model_dir / CLASSIFIER_FILE)
+        if SCORER_FILE in manifest["files"]:
+            from model.scorer import Scorer
+
+            scorer, estimator = Scorer.load(model_dir / SCORER_FILE), None
+        else:
+            scorer, estimator = None, load_estimator(model_dir)
+    except ModelLoadError:
+        raise
     except Exception as exc:  # a verified file that still fails to load
         raise ModelLoadError(f"cannot load model from {model_dir}: {exc}") from exc
-    return SlantModel(estimator, splitter, manifest, model_dir=model_dir)
+    return SlantModel(estimator, splitter, manifest, model_dir=model_dir, scorer=scorer)
+
+
+def load_estimator(model_dir: str | Path):
+    """The scikit-learn pipeline of a verified model directory (imports scikit-learn).
+
+    The file is hashed again right before unpickling, so a file swapped after
+    :func:`load_model` verified the directory is refused.
+    """
+    import joblib
+
+    model_dir = Path(model_dir)
+    manifest = read_manifest(model_dir)
+    path = model_dir / CLASSIFIER_FILE
+    if sha256_file(path) != manifest["files"][CLASSIFIER_FILE].get("sha256"):
+        raise ModelLoadError(f"model file {path} does not match its manifest hash; refusing to load it")
+    try:
+        return joblib.load(path)
+    except Exception as exc:
+        raise ModelLoadError(f"cannot load {path}: {exc}") from exc
 
 
 def write_manifest(model_dir: Path, manifest: dict) -> dict:
     """Hash the model files, fill in versions and write ``manifest.json``.
 
-    The model ``version`` is derived from the content hashes, so the same
-    model always carries the same version.
+    The model ``version`` is derived from the content hashes of the classifier
+    and the Punkt parameters, so the same model always carries the same version
+    (``scorer.npz``, when present, is listed and verified but derived from them).
     """
     model_dir = Path(model_dir)
     files = {}
-    for name in (CLASSIFIER_FILE, PUNKT_FILE):
+    for name in (CLASSIFIER_FILE, PUNKT_FILE, SCORER_FILE):
         path = model_dir / name
-        files[name] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
-    combined = hashlib.sha256("".join(f["sha256"] for f in files.values()).encode()).hexdigest()
+        if name != SCORER_FILE or path.is_file():
+            files[name] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+    combined = hashlib.sha256((files[CLASSIFIER_FILE]["sha256"] + files[PUNKT_FILE]["sha256"]).encode()).hexdigest()
     manifest = {"format": FORMAT, **manifest, "files": files,
                 "version": combined[:12], "versions": library_versions()}
     (model_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -16,8 +16,6 @@ fitted pipeline pickles without lambdas.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -26,9 +24,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from model.cues import FEATURE_NAMES, cue_features
+from model.tokens import QUOTES, TOKEN_RE  # noqa: F401  (TOKEN_RE is part of this module's API)
 
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[“”\"‘’«»!?]")
-QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
 def tokenize(sentence: str) -> list[str]:

@@ -18,34 +18,50 @@ class SlantModel:
 
     Parameters
     ----------
-    estimator : sklearn estimator
-        Fitted pipeline with ``predict_proba`` and ``classes_`` over :data:`LABELS`.
+    estimator : sklearn estimator or None
+        Fitted pipeline with ``predict_proba`` and ``classes_`` over :data:`LABELS`
+        (the reference). ``None``: loaded from ``model_dir`` on first use.
     splitter : model.splitter.SentenceSplitter
         Sentence splitter built from the model's Punkt parameters.
     manifest : dict
         The verified manifest of the model directory.
     model_dir : Path, optional
         Where the model was loaded from.
+    scorer : model.scorer.Scorer, optional
+        The compiled model that :meth:`scores` uses. When absent it is compiled
+        from ``estimator`` if the pipeline has the supported shape, else the
+        scikit-learn estimator scores.
     """
 
-    def __init__(self, estimator, splitter, manifest, model_dir=None):
-        self.estimator = estimator
+    def __init__(self, estimator, splitter, manifest, model_dir=None, scorer=None):
+        if estimator is None and (scorer is None or model_dir is None):
+            raise ValueError("SlantModel needs an estimator, or a scorer plus the model_dir to load one from")
+        self._estimator = estimator
         self.splitter = splitter
         self.manifest = manifest
         self.model_dir = Path(model_dir) if model_dir is not None else None
-        classes = [str(c) for c in estimator.classes_]
+        if scorer is None:
+            try:  # serve with the compiled arrays; the sklearn estimator stays the reference
+                from model.compile import compile_pipeline
+                from model.scorer import Scorer
+
+                scorer = Scorer(compile_pipeline(estimator))
+            except (ImportError, ValueError) as exc:  # unsupported pipeline shape: keep the sklearn path
+                log.warning("compiled scorer unavailable, scoring with the sklearn estimator: %s", exc)
+        self.scorer = scorer
+        classes = [str(c) for c in (scorer.classes_ if scorer is not None else estimator.classes_)]
         if sorted(classes) != sorted(LABELS):
             raise ValueError(f"classifier classes {classes} are not {list(LABELS)}")
         self._order = np.array([classes.index(label) for label in LABELS])
-        self.fast = None
-        try:  # batch fast path with the same numbers; the sklearn estimator stays the reference
-            from model.fastpath import FastScorer
 
-            fast = FastScorer.from_pipeline(estimator)
-            if [str(c) for c in fast.classes_] == classes:
-                self.fast = fast
-        except Exception as exc:  # unsupported pipeline shape: keep the sklearn path
-            log.warning("fast path unavailable, using the sklearn estimator: %s", exc)
+    @property
+    def estimator(self):
+        """The scikit-learn pipeline (the reference), loaded and re-verified on first use."""
+        if self._estimator is None:
+            from model.artifact import load_estimator
+
+            self._estimator = load_estimator(self.model_dir)
+        return self._estimator
 
     @property
     def name(self) -> str:
@@ -61,18 +77,20 @@ class SlantModel:
 
     def scores(self, sentences: list[str]) -> np.ndarray:
         """Class probabilities, one row per sentence, columns in :data:`LABELS` order."""
-        if self.fast is None:
+        if self.scorer is None:
             return self.reference_scores(sentences)
         if not sentences:
             return np.zeros((0, len(LABELS)))
-        return self.fast.predict_proba(list(sentences))[:, self._order]
+        return self.scorer.predict_proba(list(sentences))[:, self._order]
 
     def reference_scores(self, sentences: list[str]) -> np.ndarray:
         """:meth:`scores` computed by the sklearn estimator itself (the reference)."""
         if not sentences:
             return np.zeros((0, len(LABELS)))
-        proba = self.estimator.predict_proba(list(sentences))
-        return proba[:, self._order]
+        estimator = self.estimator
+        proba = estimator.predict_proba(list(sentences))
+        classes = [str(c) for c in estimator.classes_]
+        return proba[:, [classes.index(label) for label in LABELS]]
 
     def _sentence_dicts(self, texts: list[str], spans=None) -> list[dict]:
         rows = []

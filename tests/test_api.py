@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import LABELS, ModelLoadError
-from model.artifact import CLASSIFIER_FILE, MANIFEST, PUNKT_FILE
+from model.artifact import CLASSIFIER_FILE, MANIFEST, PUNKT_FILE, SCORER_FILE
 from service import ConfigError, create_app
 
 SAMPLE = ("The city council approved the budget on Tuesday by a vote of 7 to 2. "
@@ -256,7 +256,7 @@ def test_cors_origin_list_from_env(make_app, monkeypatch):
 
 
 def test_create_app_loads_and_verifies_the_model_dir(make_app, slant_model, monkeypatch, tmp_path):
-    for name in (CLASSIFIER_FILE, PUNKT_FILE, MANIFEST):
+    for name in (CLASSIFIER_FILE, PUNKT_FILE, SCORER_FILE, MANIFEST):
         shutil.copyfile(slant_model.model_dir / name, tmp_path / name)
     app = create_app({"TESTING": True, "MODEL_DIR": str(tmp_path)})
     assert app.test_client().get("/readyz").get_json()["model"] == slant_model.info()

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from model import DEFAULT_MODEL_DIR, ModelLoadError, load_model
-from model.artifact import CLASSIFIER_FILE, MANIFEST, PUNKT_FILE, sha256_file
+from model.artifact import CLASSIFIER_FILE, MANIFEST, PUNKT_FILE, SCORER_FILE, sha256_file
 from training.corpora import read_labelled_file
 from training.train import train_and_save
 
@@ -15,7 +15,7 @@ FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "tiny_corpu
 
 @pytest.fixture
 def model_copy(tmp_path):
-    for name in (CLASSIFIER_FILE, PUNKT_FILE, MANIFEST):
+    for name in (CLASSIFIER_FILE, PUNKT_FILE, SCORER_FILE, MANIFEST):
         shutil.copyfile(DEFAULT_MODEL_DIR / name, tmp_path / name)
     return tmp_path
 
@@ -87,3 +87,34 @@ def test_same_data_and_seed_give_identical_model(tmp_path):
     model = load_model(tmp_path / "a")
     out = model.classify_text("The council met on Monday. I think it was a waste of time!")
     assert out["summary"]["sentences"] == 2
+
+
+def test_tampered_scorer_is_refused(model_copy):
+    path = model_copy / SCORER_FILE
+    data = bytearray(path.read_bytes())
+    data[-40] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelLoadError, match=f"{SCORER_FILE} does not match"):
+        load_model(model_copy)
+
+
+def test_classifier_swapped_after_load_is_refused_when_the_reference_is_needed(model_copy, tmp_path_factory):
+    model = load_model(model_copy)  # serves from scorer.npz; the pipeline is loaded on first use
+    other = tmp_path_factory.mktemp("other2")
+    train_and_save(read_labelled_file(FIXTURE), other)
+    shutil.copyfile(other / CLASSIFIER_FILE, model_copy / CLASSIFIER_FILE)
+    with pytest.raises(ModelLoadError, match="hash"):
+        model.reference_scores(["A sentence."])
+
+
+def test_model_without_scorer_serves_through_sklearn(model_copy):
+    from model.artifact import write_manifest
+
+    manifest = json.loads((model_copy / MANIFEST).read_text())
+    (model_copy / SCORER_FILE).unlink()
+    info = {k: v for k, v in manifest.items() if k not in ("format", "files", "version", "versions")}
+    assert write_manifest(model_copy, info)["version"] == manifest["version"]  # version ignores the scorer
+    model = load_model(model_copy)
+    assert model.scorer is not None  # compiled in memory from the verified pipeline
+    sample = ["The so-called reform is a DISGRACE!", "Rates rose 0.25 points on Tuesday."]
+    assert abs(model.scores(sample) - load_model().scores(sample)).max() <= 1e-9

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from model import DEFAULT_MODEL_DIR
-from model.artifact import CLASSIFIER_FILE, MANIFEST, PUNKT_FILE
+from model.artifact import CLASSIFIER_FILE, MANIFEST, PUNKT_FILE, SCORER_FILE
 from training.corpora import read_labelled_file
 from training.train import train_and_save
 
@@ -30,7 +30,7 @@ def tiny_model(tmp_path_factory) -> Path:
 
 def copy_model(src: Path, dst: Path) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
-    for name in (CLASSIFIER_FILE, PUNKT_FILE, MANIFEST):
+    for name in (CLASSIFIER_FILE, PUNKT_FILE, SCORER_FILE, MANIFEST):
         shutil.copyfile(src / name, dst / name)
     return dst
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -12,11 +13,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import joblib
+import numpy as np
 
-from model.artifact import CLASSIFIER_FILE, DEFAULT_MODEL_DIR, PUNKT_FILE, write_manifest
+from model.artifact import CLASSIFIER_FILE, DEFAULT_MODEL_DIR, PUNKT_FILE, SCORER_FILE, write_manifest
+from model.compile import save_scorer
 from model.features import build_pipeline
 from training.corpora import Record, deduplicate, read_babe, read_checkthat
 
+log = logging.getLogger(__name__)
 DEFAULT_DATA_DIR = Path(os.environ.get("SLANT_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
 
 
@@ -59,13 +63,25 @@ def fit(records: list[Record], seed: int = 0, span_dir: Path | str | None = None
     pipeline = build_pipeline(seed=seed, **params)
     texts, y = [r.text for r in records], [r.label for r in records]
     if "bw" not in dict(pipeline.named_steps["features"].transformer_list):
-        return pipeline.fit(texts, y)
+        return _widen(pipeline.fit(texts, y))
     from sklearn import config_context
 
     from training.wordtables import biased_word_lists, span_tables
     with config_context(enable_metadata_routing=True):
-        return pipeline.fit(texts, y, biased_words=biased_word_lists(records),
-                            span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir))
+        return _widen(pipeline.fit(texts, y, biased_words=biased_word_lists(records),
+                                   span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir)))
+
+
+def _widen(pipeline):
+    """Store the classifier's weights as float64 (they are fitted as float32 on float32 features).
+
+    ``X @ coef_.T`` is then summed in float64, so the decision no longer depends on
+    the order of a float32 sum: the compiled scorer (:mod:`model.scorer`) agrees with
+    this reference to ~1e-12 whatever order it adds features in.
+    """
+    clf = pipeline.steps[-1][1]
+    clf.coef_, clf.intercept_ = clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64)
+    return pipeline
 
 
 def data_summary(records: list[Record]) -> dict:
@@ -90,13 +106,20 @@ def save_model(estimator, out_dir: Path, info: dict, punkt_path: Path | None = N
     staging = Path(tempfile.mkdtemp(prefix=".slant-", dir=out_dir))
     try:
         joblib.dump(estimator, staging / CLASSIFIER_FILE, compress=("zlib", 6))
+        try:
+            save_scorer(estimator, staging / SCORER_FILE)
+        except ValueError as exc:  # a pipeline shape the compiled scorer does not support
+            log.warning("no %s for this pipeline (it will serve through scikit-learn): %s", SCORER_FILE, exc)
         if punkt_path.resolve() != (staging / PUNKT_FILE).resolve():
             shutil.copyfile(punkt_path, staging / PUNKT_FILE)
         manifest = write_manifest(staging, info)
         from training.model_card import write_model_card
         write_model_card(staging, manifest)
-        for name in (CLASSIFIER_FILE, PUNKT_FILE, "MODEL_CARD.md", "manifest.json"):
-            os.replace(staging / name, out_dir / name)
+        if not (staging / SCORER_FILE).exists() and (out_dir / SCORER_FILE).exists():
+            os.remove(out_dir / SCORER_FILE)  # the old scorer belongs to the old model
+        for name in (CLASSIFIER_FILE, SCORER_FILE, PUNKT_FILE, "MODEL_CARD.md", "manifest.json"):
+            if (staging / name).exists():
+                os.replace(staging / name, out_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest

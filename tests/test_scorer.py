@@ -1,4 +1,4 @@
-"""The batch fast path (model/fastpath.py) gives the reference sklearn pipeline's numbers."""
+"""The compiled scorer (model/scorer.py) gives the reference sklearn pipeline's numbers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from model.artifact import load_model
-from model.fastpath import AnalyzerTfidfBlock, FastScorer, GenericBlock
+from model.compile import compile_pipeline
+from model.scorer import Scorer, char_wb_ngrams
 
 SUBJECTS = ["The minister", "Officials", "A spokeswoman for the council", "Critics", "The so-called reform",
             "Our correspondent", "The central bank", "Protesters in the capital", "This disgraceful policy",
@@ -49,9 +50,8 @@ def sample():
     return invented_sentences() + EDGE_CASES
 
 
-def test_fast_path_is_built_for_the_shipped_model(model):
-    assert model.fast is not None
-    assert not any(isinstance(b, (GenericBlock, AnalyzerTfidfBlock)) for b in model.fast.blocks)
+def test_shipped_model_serves_from_the_compiled_arrays(model):
+    assert model.scorer is not None and model._estimator is None  # no sklearn pipeline loaded to serve
 
 
 def test_fast_equals_reference(model, sample):
@@ -63,44 +63,72 @@ def test_fast_equals_reference(model, sample):
     assert np.allclose(fast.sum(axis=1), 1.0)
 
 
-def test_feature_matrix_equals_feature_union(model, sample):
-    ref = model.estimator.steps[0][1].transform(sample)
-    fast = model.fast.transform(sample)
-    assert fast.shape == ref.shape
-    assert abs(fast - ref).max() <= 1e-6
+def test_compiling_the_reference_gives_the_shipped_arrays(model):
+    """scorer.npz is exactly what the reference pipeline compiles to."""
+    fresh = compile_pipeline(model.estimator)
+    assert fresh["word_coef"].dtype == np.float64
+    for name, value in fresh.items():
+        shipped = getattr(model.scorer, "_arrays")[name]
+        assert np.array_equal(np.asarray(value), np.asarray(shipped)), name
+
+
+def test_float32_weights_follow_sklearn_rounding_exactly(model, sample):
+    """A model with float32 weights (the old format) is scored in sklearn's float32 order: same bits."""
+    from copy import deepcopy
+
+    pipeline = deepcopy(model.estimator)
+    clf = pipeline.steps[-1][1]
+    clf.coef_, clf.intercept_ = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
+    got = Scorer(compile_pipeline(pipeline)).predict_proba(sample)
+    assert np.array_equal(got, pipeline.predict_proba(sample))
+
+
+@pytest.mark.parametrize("word", ["a", "ab", "abc", "abcdefgh", "İstanbul", "😀x", "a\x01b"])
+def test_char_wb_ngrams_equal_sklearn(word):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).build_analyzer()
+    assert char_wb_ngrams(word, 2, 5) == analyzer(word)
 
 
 def test_batch_independence_and_cache_reset(model, sample):
     whole = model.scores(sample)
     one_by_one = np.vstack([model.scores([s]) for s in sample[:40]])
     assert np.abs(whole[:40] - one_by_one).max() <= 1e-12
-    char = next(b for b in model.fast.blocks if type(b).__name__ == "CharWbBlock")
-    old = char.MAX_CACHED_WORDS
+    old = model.scorer.MAX_CACHED_WORDS
     try:
-        char.MAX_CACHED_WORDS = 50  # force cache resets mid-stream
+        model.scorer.MAX_CACHED_WORDS = 50  # force cache resets mid-stream
         again = model.scores(sample)
     finally:
-        char.MAX_CACHED_WORDS = old
+        model.scorer.MAX_CACHED_WORDS = old
     assert np.abs(again - whole).max() <= 1e-12
+
+
+def test_separator_characters_inside_sentences(model):
+    batch = ["a\x00b c", "x\n\x00\ny", "\x01", "plain words", "\x00"]
+    assert np.abs(model.scores(batch) - model.reference_scores(batch)).max() <= 1e-6
 
 
 def test_empty_batch(model):
     assert model.scores([]).shape == (0, 3)
 
 
-def test_generic_fallback_blocks_agree(model, sample):
-    """Blocks the fast path does not specialise still give the reference numbers."""
-    union = model.estimator.steps[0][1]
-    for block, (_, transformer) in zip([AnalyzerTfidfBlock(union.transformer_list[1][1]),
-                                        GenericBlock(union.transformer_list[2][1])], union.transformer_list[1:]):
-        from model.fastpath import Batch
-        got = block.transform(Batch(sample[:100]))
-        assert abs(got - transformer.transform(sample[:100])).max() <= 1e-6
+@pytest.mark.parametrize("mutate, message", [
+    (lambda a: a.pop("char_idf"), "lack char_idf"),
+    (lambda a: a.update(format=np.array("other/1")), "format"),
+    (lambda a: a.update(cue_names=a["cue_names"][:-1]), "cue features differ"),
+    (lambda a: a.update(char_idf=a["char_idf"][:-1]), "inconsistent"),
+])
+def test_bad_arrays_are_refused(model, mutate, message):
+    arrays = dict(getattr(model.scorer, "_arrays"))
+    mutate(arrays)
+    with pytest.raises(ValueError, match=message):
+        Scorer(arrays)
 
 
 def test_unsupported_pipeline_raises():
     with pytest.raises(ValueError):
-        FastScorer.from_pipeline(type("P", (), {"steps": [("x", object()), ("y", object())]})())
+        compile_pipeline(type("P", (), {"steps": [("x", object()), ("y", object())]})())
 
 
 def test_concurrent_scoring_from_threads_is_safe_and_exact():
@@ -133,3 +161,20 @@ def test_concurrent_scoring_from_threads_is_safe_and_exact():
     for t in threads:
         t.join()
     assert errors == [] and mismatches == []
+
+
+def test_serving_imports_neither_sklearn_nor_nltk():
+    """The service loads and classifies from the compiled arrays: no sklearn, nltk or joblib import."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, service\n"
+            "app = service.create_app({'TESTING': True})\n"
+            "r = app.test_client().post('/v1/classify', json={'text': 'The so-called reform passed. It is a DISGRACE!'})\n"
+            "assert r.status_code == 200, r.get_data(as_text=True)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'nltk', 'joblib'}))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
