@@ -10,7 +10,8 @@ import pytest
 
 from model.artifact import load_model
 from model.compile import compile_pipeline
-from model.scorer import Scorer, char_wb_ngrams
+from model.scorer import Scorer
+from model.wordcache import char_wb_ngrams
 
 SUBJECTS = ["The minister", "Officials", "A spokeswoman for the council", "Critics", "The so-called reform",
             "Our correspondent", "The central bank", "Protesters in the capital", "This disgraceful policy",
@@ -95,12 +96,13 @@ def test_batch_independence_and_cache_reset(model, sample):
     whole = model.scores(sample)
     one_by_one = np.vstack([model.scores([s]) for s in sample[:40]])
     assert np.abs(whole[:40] - one_by_one).max() <= 1e-12
-    old = model.scorer.MAX_CACHED_WORDS
+    old = model.scorer.cache.max_words
     try:
-        model.scorer.MAX_CACHED_WORDS = 50  # force cache resets mid-stream
+        model.scorer.cache.max_words = 50  # force cache resets mid-stream
         again = model.scores(sample)
+        assert len(model.scorer.cache) <= max(50, len(" ".join(sample).split()) + 1)
     finally:
-        model.scorer.MAX_CACHED_WORDS = old
+        model.scorer.cache.max_words = old
     assert np.abs(again - whole).max() <= 1e-12
 
 
