@@ -11,9 +11,9 @@ The Punkt parameters come from ``model/punkt.json`` (written by
    function word (*the*, *of* ...), and the next line does not start lower
    case. Blocks that look hard-wrapped (two or more line breaks followed by a
    lower-case word) are left to Punkt.
-3. **Punkt** (:class:`nltk.tokenize.punkt.PunktSentenceTokenizer`) splits each
-   piece, with closing quotes and brackets realigned onto the sentence they
-   close. Fix-ups: a break after a title (*Mr.*, *Sen.*, *Gen.* ...) is undone;
+3. **Punkt** (:class:`model.punkt_runtime.PunktRuntime`: nltk's Punkt spans
+   without nltk) splits each piece, with closing quotes and brackets realigned
+   onto the sentence they close. Fix-ups: a break after a title (*Mr.*, *Sen.*, *Gen.* ...) is undone;
    a break before an all-lower-case word (``“Stop!” he said``,
    ``(in 2022.) is``) is undone, but not before *iPhone* or *eBay*; an
    ellipsis (``…`` or ``...``) followed by white space and a capitalised word
@@ -25,18 +25,17 @@ Finally sentences longer than ``max_chars`` are hard-split (see
 A piece over ``CHUNK_CHARS`` (one huge line) is cut into chunks of at most that
 size before Punkt (at the last line break, else sentence-like end, else white
 space in the window's second half: then the sentence across the cut is kept
-whole), so nltk's per-call regex time limit is never reached; text whose
-pieces are all shorter is split exactly as without chunking.
+whole), which bounds the work of one Punkt call; text whose pieces are all
+shorter is split exactly as without chunking.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from pathlib import Path
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from model.punkt_runtime import PunktRuntime
 
 FORMAT = "slant-punkt/1"
 DEFAULT_PATH = Path(__file__).resolve().parent / "punkt.json"
@@ -58,9 +57,9 @@ _TITLE_END = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[^\W\d_]+")
-_ELLIPSIS = re.compile(
-    rf"(?<![(\[])(?:…|\.\.\.+)[{re.escape(_CLOSERS)}]*(?=\s+[{re.escape(_OPENERS)}]*(\w))"
-)
+_ELLIPSIS_END = rf"[{re.escape(_CLOSERS)}]*+(?=\s+[{re.escape(_OPENERS)}]*(\w))"  # closers, white space, a word
+_ELLIPSIS_AT = re.compile(rf"(?<![(\[])(?:…|\.\.\.+){_ELLIPSIS_END}")  # the rule; see _ellipses for _ELLIPSIS
+_ELLIPSIS = re.compile(rf"(?:…(?<![(\[]…)|\.(?<![(\[.]\.)\.\.++|\.(?<=[(\[]\.\.)\.\.++){_ELLIPSIS_END}")
 _LAST_SPACE = re.compile(r".*\s", re.S)
 _CHUNK_CUTS = (
     re.compile(_LB),
@@ -107,15 +106,12 @@ class SentenceSplitter:
         if not isinstance(max_chars, int) or max_chars < 1:
             raise ValueError(f"max_chars must be a positive int, got {max_chars!r}")
         try:
-            punkt = PunktParameters()
-            punkt.abbrev_types = {str(a) for a in params["abbrev_types"]}
-            punkt.collocations = {(str(a), str(b)) for a, b in params["collocations"]}
-            punkt.sent_starters = {str(s) for s in params["sent_starters"]}
-            punkt.ortho_context = defaultdict(int, {str(k): int(v) for k, v in params["ortho_context"].items()})
+            self._punkt = PunktRuntime(
+                {str(a) for a in params["abbrev_types"]}, {(str(a), str(b)) for a, b in params["collocations"]},
+                {str(s) for s in params["sent_starters"]}, {str(k): int(v) for k, v in params["ortho_context"].items()})
         except (TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"punkt params are malformed: {exc}") from None
         self.max_chars = max_chars
-        self._punkt = PunktSentenceTokenizer(punkt)
 
     @classmethod
     def from_file(cls, path=DEFAULT_PATH, **kwargs) -> "SentenceSplitter":
@@ -166,7 +162,7 @@ class SentenceSplitter:
             while e > s and text[e - 1].isspace():
                 e -= 1
             if s < e:
-                pieces = self._hard_split(text, s, e)
+                pieces = self._hard_split(text, s, e) if e - s > self.max_chars else [(s, e)]
                 if cuts is not None and len(pieces) > 1:
                     cuts.extend(range(len(out), len(out) + len(pieces) - 1))
                 out.extend(pieces)
@@ -205,13 +201,8 @@ class SentenceSplitter:
         out, cur = [], lines[0][0]
         for i in range(len(lines) - 1):
             line, ends = info[i]
-            if (
-                line
-                and not ends
-                and not lower_next[i]
-                and len(line.split()) <= HEADLINE_MAX_WORDS
-                and not _CONTINUES.search(line)
-            ):
+            headline = line and not ends and not lower_next[i] and len(line.split()) <= HEADLINE_MAX_WORDS
+            if headline and not _CONTINUES.search(line):
                 out.append((cur, lines[i][1]))
                 cur = lines[i + 1][0]
         out.append((cur, end))
@@ -222,20 +213,21 @@ class SentenceSplitter:
         piece = text[start:end]
         if not piece.strip():
             return []
-        spans = [(start + s, start + e) for s, e in self._punkt.span_tokenize(piece)]
         merged: list[tuple[int, int]] = []
-        for s, e in spans:
+        for s, e in self._punkt.span_tokenize(piece):
+            s, e = s + start, e + start
             if merged:
                 ps, pe = merged[-1]
-                prev = text[max(ps, pe - 12) : pe]
-                nxt = text[s:e].lstrip(_OPENERS)
-                if _TITLE_END.search(prev) or _starts_lower(nxt):
+                prev = text[max(ps, pe - 12) : pe] if text[pe - 1] == "." else ""  # a title ends in a period
+                if (prev and _TITLE_END.search(prev, max(0, len(prev) - 8))) or _starts_lower(text, s, e):
                     merged[-1] = (ps, e)
                     continue
             merged.append((s, e))
+        if "…" not in piece and "..." not in piece:  # no ellipsis to split at
+            return merged
         out = []
         for s, e in merged:
-            for m in _ELLIPSIS.finditer(text, s, e):
+            for m in _ellipses(text, s, e):
                 if m.start() > s and m.group(1)[0].isupper() and any(c.isalnum() for c in text[s : m.start()]):
                     out.append((s, m.end()))
                     s = m.end()
@@ -244,8 +236,7 @@ class SentenceSplitter:
 
     def _hard_split(self, text: str, s: int, e: int) -> list[tuple[int, int]]:
         """Cut a stripped span into pieces of at most ``max_chars``."""
-        out = []
-        limit = self.max_chars
+        out, limit = [], self.max_chars
         while e - s > limit:
             m = _LAST_SPACE.match(text, s + 1, s + limit + 1)
             cut = m.end() - 1 if m else s + limit
@@ -260,9 +251,20 @@ class SentenceSplitter:
         return out
 
 
-def _starts_lower(s: str) -> bool:
-    """Whether ``s`` starts with an all-lower-case word (not *iPhone*, *eBay*)."""
-    m = _WORD.match(s)
+def _ellipses(text: str, start: int, end: int):
+    """``_ELLIPSIS_AT.finditer(text, start, end)`` in linear time: ``_ELLIPSIS`` tries a run of dots only from
+    its start (its 2nd dot after ``(`` or ``[``), not from every dot; a ``start`` inside a run needs the match."""
+    m = _ELLIPSIS_AT.match(text, start, end) if start and text[start - 1] == "." == text[start : start + 1] else None
+    if m:  # start is inside a run of dots, which _ELLIPSIS only tries from the run's start
+        yield m
+    yield from _ELLIPSIS.finditer(text, m.end() if m else start, end)
+
+
+def _starts_lower(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts, after opening quotes, with an all-lower-case word (not *iPhone*)."""
+    while start < end and text[start] in _OPENERS:
+        start += 1
+    m = _WORD.match(text, start, end)
     return bool(m) and m.group().islower()
 
 
@@ -286,7 +288,9 @@ def _chunks(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]
 
 
 def _pieces(text: str, start: int, end: int, sep: re.Pattern) -> list[tuple[int, int]]:
-    """Offsets of ``text[start:end]`` between matches of ``sep``."""
+    """Offsets of ``text[start:end]`` between matches of ``sep`` (a pattern that starts with a line break)."""
+    if not any(text.find(c, start, end) >= 0 for c in "\n\r\x0b\x0c\x85\u2028\u2029"):  # no _LB
+        return [(start, end)]
     out, cur = [], start
     for m in sep.finditer(text, start, end):
         out.append((cur, m.start()))

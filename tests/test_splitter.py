@@ -291,6 +291,14 @@ def test_pathological_input_is_fast(splitter, text):
     check_invariants(text, spans, max_chars=2000)
 
 
+@pytest.mark.parametrize("text", ["." * 200_000, "(" + "." * 100_000 + " Next", "x" + "....a" * 40_000, ". ." * 50_000])
+def test_long_runs_of_dots_are_fast(splitter, text):
+    t0 = time.perf_counter()
+    spans = splitter.spans(text)
+    assert time.perf_counter() - t0 < 2.0  # the ellipsis rule took minutes here (quadratic in the run)
+    check_invariants(text, spans, max_chars=2000)
+
+
 def test_article_speed(splitter):
     para = (
         "The city council approved the new transit budget on Tuesday night after a long and often bitter debate "
