@@ -36,10 +36,13 @@ PUNKT_FILE = "punkt.json"
 SCORER_FILE = "scorer.npz"
 FORMAT = "slant-model/1"
 
-# Libraries whose pickles must match: (distribution name, how many version
-# components must be equal). scikit-learn does not promise pickle
-# compatibility across minor releases, numpy/scipy/joblib across majors.
-PINNED = (("scikit-learn", 2), ("numpy", 1), ("scipy", 1), ("joblib", 1), ("nltk", 2))
+# Libraries the model files depend on: (distribution name, how many version
+# components must be equal). scikit-learn does not promise pickle compatibility
+# across minor releases, numpy/joblib across majors; the compiled scorer calls
+# scipy's sparse routines (``scipy.sparse._sparsetools``, not a public API), so
+# scipy must match to the minor release. nltk only trains the Punkt parameters
+# (plain JSON), so it is not pinned here.
+PINNED = (("scikit-learn", 2), ("numpy", 1), ("scipy", 2), ("joblib", 1))
 
 
 class ModelLoadError(Exception):
