@@ -6,12 +6,17 @@ listing exactly the expected cues. A predicted cue matches an expected one of
 the same type with the same text (and the same start, when the fixture gives
 one); each expected cue is matched at most once. Also prints the speed of
 ``detect_cues`` + ``cue_features`` in microseconds per sentence.
+
+``python -m bench.cues --batch [--corpora ../shared/corpora]`` instead times the
+per-sentence path against :func:`model.cue_batch.analyse_batch` (on the fixture, or on
+the BABE + CheckThat sentences of the corpora directory).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from collections import Counter
@@ -106,13 +111,54 @@ def time_per_sentence(sentences: list[str], repeats: int = 20) -> float:
     return best / len(sentences) * 1e6
 
 
+def batch_speed(sentences: list[str], repeats: int = 5) -> tuple[float, float]:
+    """Median microseconds per sentence of ``_analyse`` one by one and of ``analyse_batch`` on all.
+
+    Every cache of the cue code is cleared before each timed pass (cold numbers).
+    """
+    from model.cue_batch import analyse_batch  # noqa: PLC0415 - only for --batch
+    from model.cue_decisions import _match_categories  # noqa: PLC0415
+
+    def timed(run) -> float:
+        cue_module._analyse.cache_clear()
+        _match_categories.cache_clear()
+        start = time.perf_counter()
+        run()
+        return time.perf_counter() - start
+
+    analyse_batch(sentences[:50])  # builds the tables once per process
+    old = statistics.median(timed(lambda: [cue_module._analyse(s) for s in sentences]) for _ in range(repeats))
+    new = statistics.median(timed(lambda: analyse_batch(sentences)) for _ in range(repeats))
+    return old / len(sentences) * 1e6, new / len(sentences) * 1e6
+
+
+def corpus_sentences(corpora: Path) -> list[str]:
+    """The BABE and CheckThat (train, dev, dev_test) sentences of a corpora directory."""
+    from training.corpora import read_babe, read_checkthat  # noqa: PLC0415
+
+    sentences = [r.text for r in read_babe(corpora / "babe")]
+    return sentences + [r.text for r in read_checkthat(corpora / "checkthat2025_en",
+                                                        splits=("train", "dev", "dev_test"))]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the score table, the errors and the speed; return 0."""
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="python -m bench.cues")
     parser.add_argument("--fixture", type=Path, default=None, help=f"fixture JSONL to score (default: {FIXTURE})")
     parser.add_argument("path", nargs="?", type=Path, default=None, help="fixture path (positional form, kept for compatibility)")
+    parser.add_argument("--batch", action="store_true",
+                        help="only time _analyse one by one vs model.cue_batch.analyse_batch (median of 5, cold)")
+    parser.add_argument("--corpora", type=Path, default=None,
+                        help="with --batch: time the BABE + CheckThat sentences of this corpora directory")
     args = parser.parse_args(argv)
+    if args.batch:
+        sentences = corpus_sentences(args.corpora) if args.corpora else \
+            [c["text"] for c in load_cases(args.fixture or args.path or FIXTURE)]
+        old, new = batch_speed(sentences)
+        print(f"{len(sentences)} sentences: _analyse one by one {old:.1f} us/sentence, "
+              f"analyse_batch {new:.1f} us/sentence ({old / new:.1f}x)")
+        return 0
     cases = load_cases(args.fixture or args.path or FIXTURE)
     result = evaluate(cases)
     print(f"{len(cases)} sentences, {sum(len(c['cues']) for c in cases)} expected cues")

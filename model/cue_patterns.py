@@ -22,7 +22,8 @@ LEX_RE = re.compile(rf"(?<![\w'’-]){trie_pattern(LEXICON)}(?:e?s)?(?![\w-])", 
 # equivalent (lower() keeps every offset and no character case-folds to a different ASCII
 # letter than its lower() -- dotless i, long s, Kelvin sign and dotted I do).
 LEX_LOWER_RE = re.compile(LEX_RE.pattern)
-FOLD_SPECIAL = frozenset("ıſKİ")
+# ı ſ K(Kelvin sign) İ. Escaped: the literal Kelvin sign had become an ASCII "K" (same output, slower path).
+FOLD_SPECIAL = frozenset("\u0131\u017f\u212a\u0130")
 SUBJ = (r"(?:he|she|they|it|we|i|(?:the|a|an|one|some|many|two|three)\s+[\w-]+(?:\s+[\w-]+)?"
          r"|[a-z]{3,}s|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})")
 TAG_VERB = (r"(?:said|says|say|added|adds|insisted|insists|claimed|claims|wrote|writes|told\s+\w+|tells\s+\w+"

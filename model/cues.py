@@ -33,12 +33,9 @@ from operator import itemgetter
 
 import numpy as np
 
-from model.cue_patterns import (ACRONYMS_UPPER, CAPS2_RE, CAPS_RE, DIGIT_RE, DIGIT_WORD_RE, EMPHASIS_WORDS,
-                                 EST_WORD_RE, EXCL_RE, FOLD_SPECIAL, INTRO_COLON_RE, KICKER_RE, LEX_LOWER_RE,
-                                 LEX_RE, LEXICON, NEUTRAL_HEAD_RE, NOT_SUPERLATIVE, QMARK_END_RE, QUOTE_RE,
-                                 ROMAN_RE, SNEER_RE, SO_CALLED_RE, SPEECH_TAG_RE, SPEECHY_RE, SUFFIX_RE, TAIL_RE,
-                                 WORD_CLASS, WORD_RE)
-from model.lexicon import ACRONYMS, DETERMINERS, TITLE_CUE_PAIRS, TITLE_CUES, normalise
+from model.cue_decisions import _find_cues, _is_emphasis, _is_title, _match_categories, _sort_key  # noqa: F401
+from model.cue_patterns import (DIGIT_RE, DIGIT_WORD_RE, EST_WORD_RE, FOLD_SPECIAL, LEX_LOWER_RE, LEX_RE,
+                                 NOT_SUPERLATIVE, QUOTE_RE, WORD_CLASS, WORD_RE)
 
 CUE_TYPES: tuple[str, ...] = ("scare_quotes", "so_called", "caps_emphasis", "exclamation",
                               "sneer_aside", "loaded_word", "first_person_opinion", "rhetorical_question")
@@ -76,36 +73,6 @@ class Cue:
         return {"type": self.type, "start": self.start, "end": self.end, "text": self.text}
 
 
-def _is_emphasis(token: str) -> bool:
-    """Whether an ALL-CAPS token is a common English word rather than an acronym."""
-    if token in ACRONYMS or token in ACRONYMS_UPPER or ROMAN_RE.fullmatch(token):
-        return False
-    low = token.lower().replace("’", "'")
-    if low in EMPHASIS_WORDS:
-        return True
-    if len(low) >= 5:
-        for suffix in ("s", "es", "ed", "d", "ing", "ly"):
-            if low.endswith(suffix) and low[:-len(suffix)] in EMPHASIS_WORDS:
-                return True
-    return len(low) >= 6 and SUFFIX_RE.search(token) is not None
-
-
-def _is_title(before: str) -> bool:
-    """Whether the text ``before`` a quote ends in a title/mention cue (``a film called``)."""
-    words = [w.lower() for w in TAIL_RE.findall(before[-60:])][-5:]
-    if before.rstrip()[-1:] not in ("", ",", ":") and not before[-1:].isspace():
-        return False
-    skipped = 0
-    while words and words[-1] in DETERMINERS and skipped < 2:
-        words.pop()
-        skipped += 1
-    if not words:
-        return False
-    if words[-1] in TITLE_CUES:
-        return not (words[-1] == "called" and len(words) > 1 and words[-2] == "so")
-    return " ".join(words[-2:]) in TITLE_CUE_PAIRS
-
-
 def _lexicon_hits(sentence: str) -> list[tuple[int, int, frozenset[str]]]:
     """Every lexicon match as ``(start, end, categories)``."""
     hits = []
@@ -115,11 +82,7 @@ def _lexicon_hits(sentence: str) -> list[tuple[int, int, frozenset[str]]]:
     else:
         matches = LEX_RE.finditer(sentence)
     for m in matches:
-        key = normalise(sentence[m.start():m.end()])
-        cats = LEXICON.get(key)
-        if cats is None:
-            stem = key[:-2] if key.endswith("es") and key[:-2] in LEXICON else key[:-1]
-            cats = LEXICON.get(stem, frozenset()) & {"loaded"}
+        cats = _match_categories(sentence[m.start():m.end()])
         if cats:
             hits.append((m.start(), m.end(), cats))
     return hits
@@ -138,55 +101,13 @@ def _analyse(sentence: str) -> tuple[tuple[Cue, ...], tuple[float, ...]]:
         i = bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
-    attributed = any("attrib" in c and not quoted(s) for s, _, c in hits)
-    scare, other, titles = [], [], 0
-    for start, end in spans:
-        inner = sentence[start + 1:end - 1].strip()
-        before = sentence[:start]
-        is_title = _is_title(before)
-        titles += is_title
-        if (not attributed and not is_title and 1 <= len(inner.split()) <= 4
-                and sum(ch.isalpha() for ch in inner) >= 2 and not SPEECHY_RE.search(inner)
-                and not INTRO_COLON_RE.search(before)):
-            scare.append((start, end))
-        else:
-            other.append((start, end))
-    tags = [m.start() for m in SPEECH_TAG_RE.finditer(sentence)] if "," in sentence or "–" in sentence else []
-    tag_end = tags[-1] if tags else -1
-
-    def free(pos: int) -> bool:
-        """True if ``pos`` is outside every quote and after any unquoted speech tag."""
-        return pos >= tag_end and not quoted(pos)
-
-    found: list[tuple[str, int, int]] = [("scare_quotes", s, e) for s, e in scare]
-    if "called" in sentence.lower():
-        found += [("so_called", *m.span()) for m in SO_CALLED_RE.finditer(sentence)]
-    sneers = [m.span() for m in SNEER_RE.finditer(sentence)] if "(" in sentence or "[" in sentence else []
-    found += [("sneer_aside", s, e) for s, e in sneers]
-    if "!" in sentence:
-        found += [("exclamation", *m.span()) for m in EXCL_RE.finditer(sentence)
-                  if free(m.start()) and not any(s <= m.start() < e for s, e in sneers)]
-    for s, e, cats in hits:
-        if "loaded" in cats and free(s) and not NEUTRAL_HEAD_RE.search(sentence, max(0, s - 16), s):
-            found.append(("loaded_word", s, e))
-        if "first" in cats and free(s):
-            found.append(("first_person_opinion", s, e))
-    caps = list(CAPS_RE.finditer(sentence)) if CAPS2_RE.search(sentence) else []
     if spans:
         tokens = [(m.start(), m.group()) for m in WORD_RE.finditer(sentence)]
         words = [w for _, w in tokens]
     else:
         words = WORD_RE.findall(sentence)
     lens = list(map(len, words))
-    if caps and 2 * len(caps) <= len(lens) - lens.count(1):
-        kicker = KICKER_RE.match(sentence)
-        skip = kicker.end() if kicker else -1
-        found += [("caps_emphasis", *m.span()) for m in caps
-                  if m.start() >= skip and free(m.start()) and _is_emphasis(m.group())]
-    q = QMARK_END_RE.search(sentence) if "?" in sentence else None
-    if q and not quoted(q.start(1)):
-        found.append(("rhetorical_question", *q.span(1)))
-    found.sort(key=_sort_key)
+    found, n_other, titles = _find_cues(sentence, hits, spans, len(lens) - lens.count(1))
     cues = tuple(Cue(t, s, e, sentence[s:e]) for t, s, e in found)
 
     counts = dict.fromkeys(CUE_TYPES, 0)
@@ -225,17 +146,13 @@ def _analyse(sentence: str) -> tuple[tuple[Cue, ...], tuple[float, ...]]:
         n_allcaps -= sum(1 for w in alpha if len(w) == 1 and w.isupper())
     log1p = math.log1p
     values = [log1p(counts[t]) for t in CUE_TYPES] + [
-        float(lex["attrib"] > 0), log1p(len(spans)), log1p(len(other) - titles), log1p(titles),
+        float(lex["attrib"] > 0), log1p(len(spans)), log1p(n_other - titles), log1p(titles),
         log1p(lex["hedge"]), log1p(lex["intens"]), log1p(lex["modal"]), log1p(classes[0]), log1p(classes[1]),
         float("?" in sentence), float("!" in sentence), n_digit / denom, float(n_digit > 0),
         n_cap / max(len(alpha) - 1, 1), n_allcaps / max(len(alpha), 1), log1p(n_tok), log1p(classes[3]),
         log1p(classes[2]), min(sum(lens) / denom, 30.0) / 10.0,
         sum(e - s for s, e in spans) / max(len(sentence), 1), counts["loaded_word"] / denom]
     return cues, tuple(values)
-
-
-def _sort_key(cue: tuple[str, int, int]) -> tuple[int, int, str]:
-    return cue[1], cue[2], cue[0]
 
 
 def detect_cues(sentence: str) -> list[Cue]:
@@ -275,6 +192,11 @@ def cue_features(sentence: str) -> np.ndarray:
 
 
 def cue_feature_matrix(sentences) -> np.ndarray:
-    """``(n, len(FEATURE_NAMES))`` float64 rows of :func:`cue_features` for many sentences."""
-    rows = [_analyse(s)[1] for s in sentences]
-    return np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+    """``(n, len(FEATURE_NAMES))`` float64 rows of :func:`cue_features` for many sentences.
+
+    Computed by :func:`model.cue_batch.analyse_batch` (same values, several times faster
+    for many sentences); it does not fill the cache behind :func:`detect_cues`.
+    """
+    from model.cue_batch import analyse_batch  # noqa: PLC0415 - model.cue_batch imports this module
+
+    return analyse_batch(sentences)[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.cues import detect_cues
+from model.cue_batch import analyse_batch
 
 LABELS = ("factual", "opinion", "loaded")
 log = logging.getLogger(__name__)
@@ -75,13 +75,16 @@ class SlantModel:
         """``{"name", "version"}`` as shown in every response."""
         return {"name": self.name, "version": self.version}
 
-    def scores(self, sentences: list[str]) -> np.ndarray:
-        """Class probabilities, one row per sentence, columns in :data:`LABELS` order."""
+    def scores(self, sentences: list[str], cue_features=None) -> np.ndarray:
+        """Class probabilities, one row per sentence, columns in :data:`LABELS` order.
+
+        ``cue_features``: the sentences' cue feature matrix if the caller has it.
+        """
         if self.scorer is None:
             return self.reference_scores(sentences)
         if not sentences:
             return np.zeros((0, len(LABELS)))
-        return self.scorer.predict_proba(list(sentences))[:, self._order]
+        return self.scorer.predict_proba(list(sentences), cue_features)[:, self._order]
 
     def reference_scores(self, sentences: list[str]) -> np.ndarray:
         """:meth:`scores` computed by the sklearn estimator itself (the reference)."""
@@ -93,14 +96,16 @@ class SlantModel:
         return proba[:, [classes.index(label) for label in LABELS]]
 
     def _sentence_dicts(self, texts: list[str], spans=None) -> list[dict]:
+        cues, features = analyse_batch(texts)  # displayed cues and the classifier's cue features, once
+        probs = self.scores(texts, features)
+        labels = probs.argmax(axis=1).tolist() if len(texts) else []
         rows = []
-        for index, (text, row) in enumerate(zip(texts, self.scores(texts))):
+        for index, (text, row, label, found) in enumerate(zip(texts, probs.tolist(), labels, cues)):
             out = {"index": index}
             if spans is not None:
                 out["start"], out["end"] = spans[index][0], spans[index][1]
-            out.update(text=text, label=LABELS[int(np.argmax(row))],
-                       scores={label: float(p) for label, p in zip(LABELS, row)},
-                       cues=[cue.to_dict() for cue in detect_cues(text)])
+            out.update(text=text, label=LABELS[label], scores=dict(zip(LABELS, row)),
+                       cues=[cue.to_dict() for cue in found])
             rows.append(out)
         return rows
 

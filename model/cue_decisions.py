@@ -1,0 +1,128 @@
+"""The per-sentence cue decisions of :mod:`model.cues`, shared with :mod:`model.cue_batch`.
+
+:func:`_find_cues` decides, from a sentence's lexicon hits and quote spans, which
+cues it shows (the rules are documented in :mod:`model.cues`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import lru_cache
+
+from model.cue_patterns import (ACRONYMS_UPPER, CAPS2_RE, CAPS_RE, EMPHASIS_WORDS, EXCL_RE, INTRO_COLON_RE,
+                                 KICKER_RE, LEXICON, NEUTRAL_HEAD_RE, QMARK_END_RE, ROMAN_RE, SNEER_RE,
+                                 SO_CALLED_RE, SPEECH_TAG_RE, SPEECHY_RE, SUFFIX_RE, TAIL_RE)
+from model.lexicon import ACRONYMS, DETERMINERS, TITLE_CUE_PAIRS, TITLE_CUES, normalise
+
+
+def _is_emphasis(token: str) -> bool:
+    """Whether an ALL-CAPS token is a common English word rather than an acronym."""
+    if token in ACRONYMS or token in ACRONYMS_UPPER or ROMAN_RE.fullmatch(token):
+        return False
+    low = token.lower().replace("’", "'")
+    if low in EMPHASIS_WORDS:
+        return True
+    if len(low) >= 5:
+        for suffix in ("s", "es", "ed", "d", "ing", "ly"):
+            if low.endswith(suffix) and low[:-len(suffix)] in EMPHASIS_WORDS:
+                return True
+    return len(low) >= 6 and SUFFIX_RE.search(token) is not None
+
+
+def _is_title(before: str) -> bool:
+    """Whether the text ``before`` a quote ends in a title/mention cue (``a film called``)."""
+    if before.rstrip()[-1:] not in ("", ",", ":") and not before[-1:].isspace():
+        return False
+    words = [w.lower() for w in TAIL_RE.findall(before, max(len(before) - 60, 0))[-5:]]  # of before[-60:]
+    skipped = 0
+    while words and words[-1] in DETERMINERS and skipped < 2:
+        words.pop()
+        skipped += 1
+    if not words:
+        return False
+    if words[-1] in TITLE_CUES:
+        return not (words[-1] == "called" and len(words) > 1 and words[-2] == "so")
+    return " ".join(words[-2:]) in TITLE_CUE_PAIRS
+
+
+@lru_cache(maxsize=4096)
+def _match_categories(text: str) -> frozenset[str]:
+    """Lexicon categories of one LEX_RE match text (empty: not a hit; plural stems count as loaded only)."""
+    key = normalise(text)
+    cats = LEXICON.get(key)
+    if cats is None:
+        stem = key[:-2] if key.endswith("es") and key[:-2] in LEXICON else key[:-1]
+        cats = LEXICON.get(stem, frozenset()) & {"loaded"}
+    return cats
+
+
+def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi: int, caps: list | None = None,
+               called: bool | None = None) -> tuple[list[tuple[str, int, int]], int, int]:
+    """The cue decisions of one sentence, shared by :func:`_analyse` and :mod:`model.cue_batch`.
+
+    ``hits`` are its :func:`_lexicon_hits`, ``spans`` its ``QUOTE_RE`` spans, ``n_multi``
+    its number of ``WORD_RE`` words longer than one character; ``caps`` (its ``CAPS_RE``
+    matches) and ``called`` (whether its ``lower()`` contains "called") are computed when
+    None. Returns the sorted ``(type, start, end)`` cues, the number of non-scare quotes
+    and the number of titles.
+    """
+    starts, ends = [s for s, _ in spans], [e for _, e in spans]
+
+    def quoted(pos: int) -> bool:
+        """True if ``pos`` lies inside a quotation (spans are sorted and disjoint)."""
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
+
+    attributed = any("attrib" in c and not quoted(s) for s, _, c in hits)
+    scare, other, titles = [], [], 0
+    for start, end in spans:
+        inner = sentence[start + 1:end - 1].strip()
+        before = sentence[:start]
+        is_title = _is_title(before)
+        titles += is_title
+        if (not attributed and not is_title and 1 <= len(inner.split()) <= 4
+                and sum(map(str.isalpha, inner)) >= 2 and not SPEECHY_RE.search(inner)
+                and not INTRO_COLON_RE.search(before)):
+            scare.append((start, end))
+        else:
+            other.append((start, end))
+    tag_end: list[int] = []  # the start of the last speech tag (-1: none), found on first use
+
+    def free(pos: int) -> bool:
+        """True if ``pos`` is outside every quote and after any unquoted speech tag."""
+        if not tag_end:
+            tags = [m.start() for m in SPEECH_TAG_RE.finditer(sentence)] if "," in sentence or "–" in sentence else []
+            tag_end.append(tags[-1] if tags else -1)
+        return pos >= tag_end[0] and not quoted(pos)
+
+    found: list[tuple[str, int, int]] = [("scare_quotes", s, e) for s, e in scare]
+    if called is None:
+        called = "called" in sentence.lower()
+    if called:
+        found += [("so_called", *m.span()) for m in SO_CALLED_RE.finditer(sentence)]
+    sneers = [m.span() for m in SNEER_RE.finditer(sentence)] if "(" in sentence or "[" in sentence else []
+    found += [("sneer_aside", s, e) for s, e in sneers]
+    if "!" in sentence:
+        found += [("exclamation", *m.span()) for m in EXCL_RE.finditer(sentence)
+                  if free(m.start()) and not any(s <= m.start() < e for s, e in sneers)]
+    for s, e, cats in hits:
+        if "loaded" in cats and free(s) and not NEUTRAL_HEAD_RE.search(sentence, max(0, s - 16), s):
+            found.append(("loaded_word", s, e))
+        if "first" in cats and free(s):
+            found.append(("first_person_opinion", s, e))
+    if caps is None:
+        caps = list(CAPS_RE.finditer(sentence)) if CAPS2_RE.search(sentence) else []
+    if caps and 2 * len(caps) <= n_multi:
+        kicker = KICKER_RE.match(sentence)
+        skip = kicker.end() if kicker else -1
+        found += [("caps_emphasis", *m.span()) for m in caps
+                  if m.start() >= skip and free(m.start()) and _is_emphasis(m.group())]
+    q = QMARK_END_RE.search(sentence) if "?" in sentence else None
+    if q and not quoted(q.start(1)):
+        found.append(("rhetorical_question", *q.span(1)))
+    found.sort(key=_sort_key)
+    return found, len(other), titles
+
+
+def _sort_key(cue: tuple[str, int, int]) -> tuple[int, int, str]:
+    return cue[1], cue[2], cue[0]
