@@ -151,6 +151,7 @@ def load_model(model_dir: str | Path | None = None):
             from model.scorer import Scorer
 
             scorer, estimator = Scorer.load(model_dir / SCORER_FILE), None
+            scorer.warm_up()
         else:
             scorer, estimator = None, load_estimator(model_dir)
     except ModelLoadError:
