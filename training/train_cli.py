@@ -92,7 +92,7 @@ def quality_gate(out_dir: Path, test, new_f1: float, force: bool, say) -> dict |
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the shared corpora (default ../shared/corpora or $SLANT_DATA_DIR).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Model directory to write (classifier.joblib, punkt.json, manifest.json, MODEL_CARD.md).")
+              help="Model directory to write (classifier.joblib, scorer.npz, punkt.json, manifest.json, MODEL_CARD.md).")
 @click.option("--seed", default=0, show_default=True, help="Random seed (classifier and hold-out split).")
 @click.option("--holdout", default=0.2, show_default=True, type=click.FloatRange(0, 0.9),
               help="Fraction held out (stratified) for the report when no row has split=test; 0: none.")
