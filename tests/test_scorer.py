@@ -180,3 +180,18 @@ def test_serving_imports_neither_sklearn_nor_nltk():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_fast_equals_reference_on_real_news(model, shared_dir):
+    """Every 5th BABE + CheckThat sentence (the benchmark compares all of them)."""
+    from training.corpora import read_babe, read_checkthat
+
+    corpora = shared_dir / "corpora"
+    if not (corpora / "babe").is_dir() or not (corpora / "checkthat2025_en").is_dir():
+        pytest.skip("../shared/corpora (BABE, CheckThat) not present (fresh clone without the shared data)")
+    records = read_babe(corpora / "babe") + read_checkthat(corpora / "checkthat2025_en",
+                                                           splits=("train", "dev", "dev_test"))
+    texts = [r.text for r in records][::5]
+    ref, fast = model.reference_scores(texts), model.scores(texts)
+    assert np.array_equal(fast.argmax(axis=1), ref.argmax(axis=1))
+    assert np.abs(fast - ref).max() <= 1e-6
