@@ -10,6 +10,13 @@ one); each expected cue is matched at most once. Also prints the speed of
 ``python -m bench.cues --batch [--corpora ../shared/corpora]`` instead times the
 per-sentence path against :func:`model.cue_batch.analyse_batch` (on the fixture, or on
 the BABE + CheckThat sentences of the corpora directory).
+
+``python -m bench.cues --batch-sizes 1,5,10,30,100,1000 [--corpora ../shared/corpora]``
+times ``analyse_batch`` per call the way the service calls it (one call per article): the
+sentences cut into consecutive chunks of each size, every cue cache cleared before each
+call, each chunk timed ``--passes`` times; it prints the p50 / p99 microseconds per call
+(over all timed calls), the p50 per sentence, and the p50 of each chunk's fastest pass
+(less sensitive to a busy machine).
 """
 
 from __future__ import annotations
@@ -132,6 +139,41 @@ def batch_speed(sentences: list[str], repeats: int = 5) -> tuple[float, float]:
     return old / len(sentences) * 1e6, new / len(sentences) * 1e6
 
 
+def batch_size_speed(sentences: list[str], sizes: list[int], passes: int = 3, max_calls: int = 600) -> list[dict]:
+    """Per-call speed of ``analyse_batch`` on consecutive chunks of ``sentences`` of each size.
+
+    Every cue cache is cleared before each call (cold numbers); the tables are built
+    before timing (as ``model.cue_batch.warm_up`` does at model load). Returns one dict per
+    size: ``size``, ``calls``, ``p50``, ``p99`` (us per call, over all timed calls),
+    ``p50_per_sentence`` and ``p50_best`` (p50 over chunks of each chunk's fastest pass).
+    """
+    import numpy as np  # noqa: PLC0415 - only for --batch-sizes
+
+    from model.cue_batch import analyse_batch  # noqa: PLC0415
+    from model.cue_decisions import _match_categories  # noqa: PLC0415
+
+    analyse_batch(sentences[:50])  # builds the tables once per process
+    analyse_batch(sentences[:1])
+    rows = []
+    for size in sizes:
+        chunks = [sentences[i:i + size] for i in range(0, len(sentences) - size + 1, size)][:max_calls]
+        if not chunks:
+            continue
+        times = np.zeros((passes, len(chunks)))
+        for p in range(passes):
+            for k, chunk in enumerate(chunks):
+                cue_module._analyse.cache_clear()
+                _match_categories.cache_clear()
+                start = time.perf_counter()
+                analyse_batch(chunk)
+                times[p, k] = time.perf_counter() - start
+        times *= 1e6
+        p50 = float(np.percentile(times, 50))
+        rows.append({"size": size, "calls": times.size, "p50": p50, "p99": float(np.percentile(times, 99)),
+                     "p50_per_sentence": p50 / size, "p50_best": float(np.percentile(times.min(axis=0), 50))})
+    return rows
+
+
 def corpus_sentences(corpora: Path) -> list[str]:
     """The BABE and CheckThat (train, dev, dev_test) sentences of a corpora directory."""
     from training.corpora import read_babe, read_checkthat  # noqa: PLC0415
@@ -150,8 +192,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", action="store_true",
                         help="only time _analyse one by one vs model.cue_batch.analyse_batch (median of 5, cold)")
     parser.add_argument("--corpora", type=Path, default=None,
-                        help="with --batch: time the BABE + CheckThat sentences of this corpora directory")
+                        help="with --batch or --batch-sizes: time the BABE + CheckThat sentences of this directory")
+    parser.add_argument("--batch-sizes", default=None, metavar="N,N,...",
+                        help="only time analyse_batch per call on chunks of these sizes (cold caches), e.g. 1,5,30")
+    parser.add_argument("--passes", type=int, default=3, help="with --batch-sizes: times each chunk is timed")
     args = parser.parse_args(argv)
+    if args.batch_sizes:
+        sentences = corpus_sentences(args.corpora) if args.corpora else \
+            [c["text"] for c in load_cases(args.fixture or args.path or FIXTURE)]
+        sizes = [int(size) for size in args.batch_sizes.split(",")]
+        print(f"{len(sentences)} sentences, {args.passes} passes, every cue cache cleared before each call")
+        print(f"{'size':>6}{'calls':>7}{'p50 us':>10}{'p99 us':>10}{'us/sentence':>13}{'p50 best':>10}")
+        for row in batch_size_speed(sentences, sizes, args.passes):
+            print(f"{row['size']:>6}{row['calls']:>7}{row['p50']:>10.1f}{row['p99']:>10.1f}"
+                  f"{row['p50_per_sentence']:>13.2f}{row['p50_best']:>10.1f}")
+        return 0
     if args.batch:
         sentences = corpus_sentences(args.corpora) if args.corpora else \
             [c["text"] for c in load_cases(args.fixture or args.path or FIXTURE)]

@@ -152,6 +152,9 @@ def load_model(model_dir: str | Path | None = None):
 
             scorer, estimator = Scorer.load(model_dir / SCORER_FILE), None
             scorer.warm_up()
+            from model.cue_batch import warm_up as warm_cues
+
+            warm_cues()
         else:
             scorer, estimator = None, load_estimator(model_dir)
     except ModelLoadError:

@@ -2,6 +2,8 @@
 
 :func:`analyse_batch` returns, for a list of sentences, what ``model.cues._analyse``
 returns for each: the cue tuples and the ``(n, len(FEATURE_NAMES))`` float64 features.
+Call :func:`warm_up` once at model load: the first call would otherwise build the
+lookup tables (about 0.1 s).
 
 How (each step is exact, not an approximation; :mod:`model.cue_scan` has the scans):
 
@@ -22,9 +24,11 @@ How (each step is exact, not an approximation; :mod:`model.cue_scan` has the sca
 * Only sentences that can have a cue (a quote, a loaded or first-person hit, ``!`` or
   ``?``, a sneer aside, "called", caps emphasis) run the shared cue decisions
   :func:`model.cue_decisions._find_cues`.
-* Large inputs are cut into chunks of about :data:`CHUNK_CHARS` characters (faster:
-  the arrays stay in cache); fewer than :data:`SMALL` distinct sentences take the
-  per-sentence path (faster than the fixed cost of the vectorised one).
+* The vectorised pass costs a fixed number of numpy calls (about 100 us per call) plus
+  about 9 us per sentence; the per-sentence path about 43 us per sentence, so fewer than
+  :data:`SMALL` distinct sentences take the per-sentence path (measured with
+  ``python -m bench.cues --batch-sizes``). Large inputs are cut into chunks of about
+  :data:`CHUNK_CHARS` characters (faster: the arrays stay in cache).
 """
 
 from __future__ import annotations
@@ -33,15 +37,44 @@ import numpy as np
 
 from model.cue_decisions import _find_cues, _is_emphasis
 from model.cue_patterns import CAPS_RE, SNEER_RE
-from model.cue_scan import Batch, in_range, lexicon_hits, matches_within, quote_spans, usual
-from model.cue_tables import ALNUM, ALPHA, ASCII_UPPER, DIGIT, JOINER, LEX_BEFORE, LOWER_TITLE, UPPER, log1p_table
-from model.cue_words import CATEGORY_BITS, CLASS_BITS, MAX_LEN, NOT_SUPERLATIVE_WORD, letter_codes, run_table
+from model.cue_scan import Batch, lexicon_hits, matches_within, quote_spans, usual
+from model.cue_tables import (ALNUM, ALPHA, APOSTROPHE_LETTER, ASCII_UPPER, DIGIT, JOINER, LEX_BEFORE, LOWER_TITLE,
+                              UPPER, char_tables, log1p_table)
+from model.cue_words import CATEGORY_BITS, CLASS_BITS, NOT_SUPERLATIVE_WORD, run_table
 from model.cues import CUE_TYPES, FEATURE_NAMES, Cue, _analyse
 
-_TYPE_INDEX = {t: k for k, t in enumerate(CUE_TYPES)}
-_LEX_CATEGORIES = ("attrib", "hedge", "intens", "modal")  # counted when unquoted
-SMALL = 8  # fewer distinct sentences than this: the per-sentence path is faster
+SMALL = 4  # fewer distinct sentences than this: the per-sentence path is faster (measured: bench.cues)
 CHUNK_CHARS = 100_000  # characters per vectorised pass
+
+_TYPE_INDEX = {t: k for k, t in enumerate(CUE_TYPES)}
+_COLUMN = {name: k for k, name in enumerate(FEATURE_NAMES)}
+_N_COLUMNS = len(FEATURE_NAMES)
+# the feature column counting each bit of the class codes below (attribution: the count behind its flag)
+_BIT_COLUMN = np.array([_COLUMN[name] for name in (
+    "first_person_pronouns", "second_person", "negations", "superlatives",
+    "attribution_verb", "hedges", "intensifiers", "modal_obligation")])
+# the last three letter codes of a word (see model.cue_tables.char_tables) as one little-endian number
+_NT = ord("n") - 96 | APOSTROPHE_LETTER << 8 | ord("t") - 96 << 16  # n't, n’t
+_EST = ord("e") - 96 | ord("s") - 96 << 8 | ord("t") - 96 << 16
+_CLASS_MASK = sum(CLASS_BITS)
+_CLASS_SHIFT = CLASS_BITS[0].bit_length() - 1
+_EIGHT = np.arange(8)
+assert [CATEGORY_BITS[c] for c in ("attrib", "hedge", "intens", "modal")] == [1, 2, 4, 8]
+_EVENT_HIT = CATEGORY_BITS["loaded"] | CATEGORY_BITS["first"]
+_CALLED = bytes(ord(c) - 96 for c in "called")  # letter codes
+
+
+def warm_up() -> None:
+    """Build every table :func:`analyse_batch` builds on first use (about 0.1 s), and run it once.
+
+    Call it when loading the model, so that no request pays for it.
+    """
+    char_tables()
+    run_table()
+    log1p_table(4096)
+    sample = ["I think the “so-called” plan is a DISGRACE (sic)!", "Is it?", "He said: 'No.'", "It's 3 km."]
+    analyse_batch([f"{text} {k}" for k in range(SMALL) for text in sample])
+    analyse_batch(sample[:1])
 
 
 def analyse_batch(sentences) -> tuple[list[tuple[Cue, ...]], np.ndarray]:
@@ -66,10 +99,15 @@ def analyse_batch(sentences) -> tuple[list[tuple[Cue, ...]], np.ndarray]:
         cues, features = [c for c, _ in results], np.array([v for _, v in results], dtype=np.float64)
         features = features.reshape(len(unique), len(FEATURE_NAMES))
     else:  # chunks of about CHUNK_CHARS characters keep the arrays in cache
-        ends = np.cumsum(np.fromiter(map(len, unique), np.int64, len(unique)) + 1)
-        cuts = np.unique(np.searchsorted(ends, np.arange(CHUNK_CHARS, ends[-1], CHUNK_CHARS))).tolist()
-        cuts = [0, *cuts, len(unique)]
-        parts = [_analyse_unique(unique[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
+        cuts, size = [0], 0
+        for k, s in enumerate(unique):
+            size += len(s) + 1
+            if size >= CHUNK_CHARS:
+                cuts.append(k + 1)
+                size = 0
+        if cuts[-1] != len(unique):
+            cuts.append(len(unique))
+        parts = [_analyse_unique(unique[a:b]) for a, b in zip(cuts, cuts[1:])]
         cues = [c for part_cues, _ in parts for c in part_cues]
         features = np.concatenate([f for _, f in parts]) if len(parts) > 1 else parts[0][1]
     if len(unique) == len(sentences):
@@ -77,137 +115,154 @@ def analyse_batch(sentences) -> tuple[list[tuple[Cue, ...]], np.ndarray]:
     return [cues[i] for i in rows], features[np.array(rows, dtype=np.intp)]
 
 
+def _new_cue(kind: str, start: int, end: int, text: str) -> Cue:
+    """``Cue(kind, start, end, text)`` without the frozen dataclass's per-field ``object.__setattr__``."""
+    cue = object.__new__(Cue)
+    cue.__dict__.update(type=kind, start=start, end=end, text=text)
+    return cue
+
+
 def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray]:
     """:func:`analyse_batch` of distinct sentences, in one vectorised pass."""
     n = len(texts)
-    out = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float64)
     cues: list[tuple[Cue, ...]] = [()] * n
     if n == 0:
-        return cues, out
+        return cues, np.zeros((0, _N_COLUMNS), dtype=np.float64)
     b = Batch(texts)
-    low, flags = b.low, b.flags
+    flags, letters, starts, joined = b.flags, b.letters, b.starts, b.joined
 
-    # WORD_RE words: runs of alnum characters and of '’- between two alnum characters.
-    alnum = b.has(ALNUM)
-    joiner = b.has(JOINER)
+    # WORD_RE words: runs of alnum characters and of '’- between two alnum characters; alnum runs.
+    # The joined text begins and ends with SEP, so the changes alternate: start, end, start, ...
+    alnum = (flags & ALNUM) != 0
+    joiner = (flags & JOINER) != 0
     joiner[1:-1] &= alnum[:-2] & alnum[2:]
-    edges = np.diff((alnum | joiner).view(np.int8))
-    ws, we = np.flatnonzero(edges == 1) + 1, np.flatnonzero(edges == -1) + 1
-    wsid, wlen = b.sid(ws), we - ws
+    word = alnum | joiner
+    bounds = (word[1:] != word[:-1]).nonzero()[0] + 1
+    ws, we = bounds[0::2], bounds[1::2]
+    run_bounds = (alnum[1:] != alnum[:-1]).nonzero()[0] + 1
+    rs, re_ = run_bounds[0::2], run_bounds[1::2]
+    wlen = we - ws
+    word_from = ws.searchsorted(starts)
+    n_tok = word_from[1:] - word_from[:-1]
 
-    def per(mask: np.ndarray) -> np.ndarray:
-        """Per sentence: how many of its words ``mask`` selects."""
-        return np.bincount(wsid[mask], minlength=n)
-
-    n_tok = np.bincount(wsid, minlength=n)
-    n_multi = n_tok - per(wlen == 1)
-    sum_len = np.bincount(wsid, weights=wlen, minlength=n)
-    n_digit = per(in_range(b.has(DIGIT), ws, we) > 0)
-    # str.isupper(): one character: it is upper-case; more: some are and none is lower- or title-case
-    is_upper = (in_range(b.has(UPPER), ws, we) > 0) & ((in_range(b.has(LOWER_TITLE), ws, we) == 0) | (wlen == 1))
-    alpha = (flags[ws] & ALPHA) != 0
-    asid = wsid[alpha]
-    first_alpha = np.ones(len(asid), dtype=bool)
-    first_alpha[1:] = asid[1:] != asid[:-1]
-    n_alpha = np.bincount(asid, minlength=n)
-    n_cap = np.bincount(asid[((flags[ws[alpha]] & UPPER) != 0) & ~first_alpha], minlength=n)
-    n_allcaps = np.bincount(asid[is_upper[alpha] & (wlen[alpha] != 1)], minlength=n)
-
+    # per word, summed per sentence: one character, digit, alpha, capitalised, ALL-CAPS, length
+    per_word = np.zeros((6, len(ws) + 1), dtype=np.int64)  # a last zero column: every sentence's sum ends there
+    first = flags.take(ws)
+    per_word[0, :-1] = single = wlen == 1
+    per_word[1, ws.searchsorted(((flags & DIGIT) != 0).nonzero()[0], "right") - 1] = 1  # a digit is in a word
+    per_word[2, :-1] = alpha = (first & ALPHA) != 0
+    per_word[3, :-1] = alpha & ((first & UPPER) != 0)
+    # str.isupper() of the alpha words of 2+ characters whose first two are not lower- or title-case
+    second = flags.take(ws + 1)
+    maybe = (alpha & ~single & (((first | second) & LOWER_TITLE) == 0)).nonzero()[0]
+    if len(maybe):
+        upper = [joined[s:e].isupper() for s, e in zip(ws.take(maybe).tolist(), we.take(maybe).tolist())]
+        per_word[4, maybe[np.array(upper, dtype=bool)]] = 1
+    per_word[5, :-1] = wlen
+    # the first alpha word of a sentence is not counted as capitalised: uncount the first alpha word at or
+    # after each sentence's first word (for a sentence without alpha words, a later sentence's first one)
+    alpha_words = np.append(alpha.nonzero()[0], len(ws))
+    per_word[3, alpha_words.take(alpha_words.searchsorted(word_from[:-1]))] = 0
+    summed = np.add.reduceat(per_word, word_from[:-1], axis=1) * (n_tok > 0)  # an empty range gives a column
+    n_alpha, n_cap = summed[2], summed[3]
     spans = quote_spans(b)
-    bases = b.starts.tolist()
-    quote_starts = np.array([bases[i] + s for i, sp in spans.items() for s, _ in sp], dtype=np.int64)
-    quote_ends = np.array([bases[i] + e for i, sp in spans.items() for _, e in sp], dtype=np.int64)
+    if spans:
+        bases = b.bases
+        quote_starts = np.array([bases[i] + s for i, sp in spans.items() for s, _ in sp], dtype=np.int64)
+        quote_ends = np.array([bases[i] + e for i, sp in spans.items() for _, e in sp], dtype=np.int64)
 
-    def quoted(positions: np.ndarray) -> np.ndarray:
-        """Whether each position lies inside a quote (the spans are sorted and disjoint)."""
-        if not len(quote_starts):
-            return np.zeros(len(positions), dtype=bool)
-        k = np.searchsorted(quote_starts, positions, side="right") - 1
-        return (k >= 0) & (positions < quote_ends[k])
+    def free(positions: np.ndarray) -> np.ndarray:
+        """Whether each position lies outside every quote (the spans are sorted and disjoint)."""
+        if not spans:
+            return np.ones(len(positions), dtype=bool)
+        k = quote_starts.searchsorted(positions, "right") - 1
+        return (k < 0) | (positions >= quote_ends.take(k))
 
-    word_free = ~quoted(ws)
-
-    # alnum runs, lower-cased, for lexicon hits and word classes (a class word is a whole word)
-    edges = np.diff(alnum.view(np.int8))
-    rs, re_ = np.flatnonzero(edges == 1) + 1, np.flatnonzero(edges == -1) + 1
+    # unquoted words by class, as 4-bit codes (the WORD_CLASS bits): whole WORD_CLASS words, words
+    # ending in "n't"/"n’t" (negations) and words of 6+ letters ending in "est" but no NOT_SUPERLATIVE
+    # word (superlatives); then the lexicon categories of the unquoted hits, 4 bits higher
     table = run_table()
-    keys = table.lookup(np.concatenate([letter_codes(low), np.zeros(MAX_LEN, np.uint8)]), rs, re_ - rs)
-    codes = np.where(keys >= 0, table.codes[keys], 0)
-    rsid = b.sid(rs)
-    free_whole = ~joiner[rs - 1] & ~joiner[re_] & ~quoted(rs)
-    classes = [np.bincount(rsid[free_whole & ((codes & bit) != 0)], minlength=n) for bit in CLASS_BITS]
-    third, second, last = low[we - 3], low[we - 2], low[we - 1]  # of each lower-cased word
-    # negations: words ending in "n't" or "n’t"
-    classes[2] += per(word_free & (wlen >= 3) & (third == ord("n")) & ((second == ord("'")) | (second == ord("’")))
-                      & (last == ord("t")))
-    # superlatives: words of 6+ letters ending in "est", except NOT_SUPERLATIVE ones (all one-run words)
-    est = np.flatnonzero(word_free & (wlen >= 6) & (third == ord("e")) & (second == ord("s")) & (last == ord("t")))
-    first_run = np.searchsorted(rs, ws[est])
-    listed = (re_[first_run] == we[est]) & ((codes[first_run] & NOT_SUPERLATIVE_WORD) != 0)
-    classes[3] += np.bincount(wsid[est[~listed]], minlength=n)
-
-    hit_pos, hit_end, hit_bits, hit_cats = lexicon_hits(b, rs, re_, keys, codes)
-    hit_sid = b.sid(hit_pos)
-    hit_from = np.searchsorted(hit_sid, np.arange(n + 1)).tolist()
-    in_lex = (hit_bits[:, None] & np.array([CATEGORY_BITS[c] for c in _LEX_CATEGORIES])) != 0
-    hit_row, hit_col = np.nonzero(in_lex & ~quoted(hit_pos)[:, None])
-    lex = dict(zip(_LEX_CATEGORIES, np.bincount(hit_sid[hit_row] * 4 + hit_col, minlength=4 * n).reshape(n, 4).T))
+    keys = table.lookup(letters, rs, re_ - rs)
+    codes = table.codes.take(keys)
+    at = ((codes & _CLASS_MASK) != 0).nonzero()[0]
+    at = at[~joiner.take(rs.take(at) - 1) & ~joiner.take(re_.take(at))]
+    tails = np.ndarray((len(letters) - 3,), dtype=np.uint32, buffer=letters, strides=(1,)).take(we - 3) & 0xFFFFFF
+    est = ((tails == _EST) & (wlen >= 6)).nonzero()[0]
+    if len(est):
+        first_run = rs.searchsorted(ws.take(est))
+        est = est[(re_.take(first_run) != we.take(est)) | ((codes.take(first_run) & NOT_SUPERLATIVE_WORD) == 0)]
+    (hit_pos, hit_end, hit_bits, hit_src), longer_cats = lexicon_hits(b, rs, re_, keys, codes)
+    nt = (tails == _NT).nonzero()[0]  # a letter before "'t" is inside the word
+    positions = np.concatenate([rs.take(at), ws.take(nt), ws.take(est), hit_pos])
+    kinds = np.concatenate([codes.take(at) >> _CLASS_SHIFT & 15, np.full(len(nt), 4), np.full(len(est), 8),
+                            (hit_bits & 15) << 4])
+    rows, bits = (((kinds[:, None] >> _EIGHT) & free(positions)[:, None]) != 0).nonzero()
+    cells = b.sid(positions.take(rows)) * _N_COLUMNS + _BIT_COLUMN.take(bits)  # counted at the end
 
     # sentences that can have a cue run the shared cue decisions
-    excl, qmark = b.mark(np.flatnonzero(b.cp == ord("!"))), b.mark(np.flatnonzero(b.cp == ord("?")))
+    excl, qmark = b.mark(b.find_all("!")), b.mark(b.find_all("?"))
     event = excl | qmark
-    event |= b.mark(hit_pos[(hit_bits & (CATEGORY_BITS["loaded"] | CATEGORY_BITS["first"])) != 0])
-    upper = b.has(ASCII_UPPER)
-    caps = matches_within(b, usual(b, np.flatnonzero(upper[1:-1] & upper[2:] & ((flags[:-2] & LEX_BEFORE) == 0)) + 1),
-                           CAPS_RE)
+    event |= b.mark(hit_pos[(hit_bits & _EVENT_HIT) != 0])
+    # CAPS_RE matches start at a word (after no [\w'’-]) with two ASCII capitals
+    caps = ws[(first & second & ASCII_UPPER) != 0]
+    caps = matches_within(b, usual(b, caps[(flags.take(caps - 1) & LEX_BEFORE) == 0]), CAPS_RE)
     event[[i for i, matches in caps.items() if any(_is_emphasis(m.group()) for m in matches)]] = True
-    event[list(matches_within(b, usual(b, np.flatnonzero((b.cp == ord("(")) | (b.cp == ord("[")))), SNEER_RE))] = True
-    called, at = [], b.low_text.find("called")
-    while at >= 0:
+    brackets = b.find_all("(") + b.find_all("[")
+    if brackets:
+        event[list(matches_within(b, usual(b, np.sort(brackets)), SNEER_RE))] = True
+    called, at, letter_bytes = [], -1, letters.tobytes()
+    while (at := letter_bytes.find(_CALLED, at + 1)) >= 0:
         called.append(at)
-        at = b.low_text.find("called", at + 6)
-    called = b.mark(np.array(called, dtype=np.int64))
+    called = b.mark(called)
     event |= called
     event[list(spans)] = True
     event &= ~b.special
-    cue_rows, cue_types, quote_rows, quote_values, fractions = [], [], [], [], []
-    multi, hit_starts, hit_stops = n_multi.tolist(), hit_pos.tolist(), hit_end.tolist()
-    for i in np.flatnonzero(event).tolist():
-        text, sentence_spans, base = texts[i], spans.get(i, []), bases[i]
-        hits = [(hit_starts[k] - base, hit_stops[k] - base, hit_cats[k]) for k in range(hit_from[i], hit_from[i + 1])]
-        found, n_other, titles = _find_cues(text, hits, sentence_spans, multi[i], caps.get(i, []), called[i])
+    cue_cells, quote_rows, quote_values, fractions = _decide(b, event, spans, caps, called, n_tok - summed[0],
+                                                            (hit_pos, hit_end, hit_src), longer_cats, cues)
+
+    # the counts behind the log1p columns (and the attribution count)
+    cells = np.concatenate([cells, np.array(cue_cells, dtype=np.intp)])
+    counts = np.bincount(cells, minlength=n * _N_COLUMNS).reshape(n, _N_COLUMNS)
+    if quote_rows:
+        counts[quote_rows, _COLUMN["quote_any"]:_COLUMN["quote_any"] + 3] = quote_values
+    counts[:, _COLUMN["log_tokens"]] = n_tok
+    out = log1p_table(int((starts[1:] - starts[:-1]).max())).take(counts)  # a count is at most the length
+    denom = np.maximum(n_tok, 1)
+    out[:, _COLUMN["attribution_verb"]] = counts[:, _COLUMN["attribution_verb"]] > 0
+    out[:, _COLUMN["question_mark"]] = qmark
+    out[:, _COLUMN["exclamation_mark"]] = excl
+    out[:, _COLUMN["number_density"]] = summed[1] / denom
+    out[:, _COLUMN["has_number"]] = summed[1] > 0
+    out[:, _COLUMN["capitalised_ratio"]] = n_cap / np.maximum(n_alpha - 1, 1)
+    out[:, _COLUMN["allcaps_ratio"]] = summed[4] / np.maximum(n_alpha, 1)
+    out[:, _COLUMN["mean_word_length"]] = np.minimum(summed[5] / denom, 30.0) / 10.0
+    if quote_rows:
+        out[quote_rows, _COLUMN["quoted_char_fraction"]] = fractions
+    out[:, _COLUMN["loaded_density"]] = counts[:, _TYPE_INDEX["loaded_word"]] / denom
+    for i in b.special.nonzero()[0].tolist():
+        cues[i], out[i] = _analyse(texts[i])
+    return cues, out
+
+
+def _decide(b: Batch, event, spans, caps, called, n_multi, hits, longer_cats, cues):
+    """Run :func:`_find_cues` on the ``event`` sentences; fill ``cues`` and return the cue cells
+    (``sentence * len(FEATURE_NAMES) + type``) and the quote rows, counts and quoted fractions."""
+    texts, bases, categories = b.texts, b.bases, run_table().categories
+    hit_from = hits[0].searchsorted(b.starts).tolist()
+    hit_starts, hit_stops = hits[0].tolist(), hits[1].tolist()
+    hit_cats = [categories[k] if k >= 0 else longer_cats[~k] for k in hits[2].tolist()]
+    n_multi, called = n_multi.tolist(), called.tolist()
+    cue_cells, quote_rows, quote_values, fractions = [], [], [], []
+    for i in event.nonzero()[0].tolist():
+        text, sentence_spans, base, first, last = texts[i], spans.get(i, []), bases[i], hit_from[i], hit_from[i + 1]
+        sentence_hits = [] if last == first else [(s - base, e - base, c) for s, e, c in zip(
+            hit_starts[first:last], hit_stops[first:last], hit_cats[first:last])]
+        found, n_other, titles = _find_cues(text, sentence_hits, sentence_spans, n_multi[i], caps.get(i, ()), called[i])
         if found:
-            cues[i] = tuple(Cue(t, s, e, text[s:e]) for t, s, e in found)
-            cue_rows += [i] * len(found)
-            cue_types += [_TYPE_INDEX[t] for t, _, _ in found]
+            cues[i] = tuple([_new_cue(t, s, e, text[s:e]) for t, s, e in found])
+            cue_cells += [i * _N_COLUMNS + _TYPE_INDEX[t] for t, _, _ in found]
         if sentence_spans:
             quote_rows.append(i)
             quote_values.append((len(sentence_spans), n_other - titles, titles))
             fractions.append(sum(e - s for s, e in sentence_spans) / max(len(text), 1))
-    cue_counts = np.zeros((n, len(CUE_TYPES)), dtype=np.int64)
-    np.add.at(cue_counts, (np.array(cue_rows, dtype=np.intp), np.array(cue_types, dtype=np.intp)), 1)
-    quote_counts = np.zeros((n, 3), dtype=np.int64)  # quotes, attributed quotes, titles
-    quoted_fraction = np.zeros(n, dtype=np.float64)
-    if quote_rows:
-        quote_counts[quote_rows] = quote_values
-        quoted_fraction[quote_rows] = fractions
-
-    log1p = log1p_table(int(np.diff(b.starts).max()))  # every count is at most the sentence's length
-    denom = np.maximum(n_tok, 1)
-    out[:, :len(CUE_TYPES)] = log1p[cue_counts]
-    columns = {"attribution_verb": lex["attrib"] > 0, "quote_any": log1p[quote_counts[:, 0]],
-               "quote_attributed": log1p[quote_counts[:, 1]], "quote_title_or_mention": log1p[quote_counts[:, 2]],
-               "hedges": log1p[lex["hedge"]], "intensifiers": log1p[lex["intens"]],
-               "modal_obligation": log1p[lex["modal"]], "first_person_pronouns": log1p[classes[0]],
-               "second_person": log1p[classes[1]], "question_mark": qmark, "exclamation_mark": excl,
-               "number_density": n_digit / denom, "has_number": n_digit > 0,
-               "capitalised_ratio": n_cap / np.maximum(n_alpha - 1, 1),
-               "allcaps_ratio": n_allcaps / np.maximum(n_alpha, 1), "log_tokens": log1p[n_tok],
-               "superlatives": log1p[classes[3]], "negations": log1p[classes[2]],
-               "mean_word_length": np.minimum(sum_len / denom, 30.0) / 10.0, "quoted_char_fraction": quoted_fraction,
-               "loaded_density": cue_counts[:, _TYPE_INDEX["loaded_word"]] / denom}
-    for k, name in enumerate(FEATURE_NAMES[len(CUE_TYPES):], start=len(CUE_TYPES)):
-        out[:, k] = columns[name]
-    for i in np.flatnonzero(b.special).tolist():
-        cues[i], out[i] = _analyse(texts[i])
-    return cues, out
+    return cue_cells, quote_rows, quote_values, fractions

@@ -1,70 +1,98 @@
 """Scanning many sentences at once for :mod:`model.cue_batch`: the joined text, its
 per-character arrays, and the regex matches found by trying only possible start positions.
 
-Sentences are joined with NUL (:data:`SEP`); position ``p`` of the joined text belongs to
-sentence ``Batch.sid(p)``. A sentence holding a SPECIAL character (see
-:mod:`model.cue_tables`) or ``SEP`` itself is marked ``special``: the scans here skip it
-and :mod:`model.cue_batch` sends it through ``model.cues._analyse``.
+Sentences are joined with NUL (:data:`SEP`) after a leading SEP and before a tail of
+:data:`PAD` SEPs (room for the 16-byte reads of :meth:`model.cue_words.RunTable.lookup`);
+position ``p`` of the joined text belongs to sentence ``Batch.sid(p)``. A sentence holding
+a SPECIAL character (see :mod:`model.cue_tables`) or ``SEP`` itself is marked ``special``:
+the scans here skip it and :mod:`model.cue_batch` sends it through ``model.cues._analyse``.
+
+Everything here costs a fixed number of numpy calls per batch (plus Python work per
+candidate position, and candidates are rare), so small batches stay cheap too.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 import numpy as np
 
 from model.cue_decisions import _match_categories
 from model.cue_patterns import LEX_LOWER_RE, QUOTE_RE
-from model.cue_tables import APOS, LEFT_SQ, LETTER, LEX_BEFORE, QUOTE_BEFORE, QUOTE_OPEN, SPECIAL, WORD, char_tables
-from model.cue_words import CATEGORY_BITS, FIRST_PART, HEAD, SECOND_PART, run_table
+from model.cue_tables import (APOS, LEFT_SQ, LEX_AFTER, LEX_BEFORE, QUOTE_BEFORE, QUOTE_OPEN, SPECIAL,
+                              char_tables)
+from model.cue_words import CATEGORY_BITS, FIRST_PART, ONE_HIT, SECOND_PART, run_table
 
 SEP = "\x00"
+PAD = SEP * 16
+_QUOTE_CHAR = QUOTE_OPEN | APOS | LEFT_SQ
 
 
 class Batch:
-    """The joined text of distinct sentences and its per-character arrays."""
+    """The joined text of distinct sentences and its per-character arrays.
+
+    Attributes
+    ----------
+    starts : numpy.ndarray
+        ``n + 1`` int64: sentence ``i`` is ``joined[starts[i]:starts[i + 1] - 1]``; the SEP
+        after it belongs to it too. ``bases`` is the same as a list.
+    cp, flags, letters : numpy.ndarray
+        Per character of ``joined``: code point (uint32), flags (uint16) and letter code
+        (uint8), see :func:`model.cue_tables.char_tables`.
+    special : numpy.ndarray
+        Boolean per sentence (``any_special``: any of them).
+    """
 
     def __init__(self, texts: list[str]):
-        flag_table, lower_table = char_tables()
+        flag_table, letter_table = char_tables()
         self.texts, n = texts, len(texts)
-        self.joined = SEP.join(["", *texts, ""])
-        self.starts = np.zeros(n + 1, dtype=np.int64)  # sentence i is joined[starts[i]:starts[i] + len]
-        np.cumsum(np.fromiter(map(len, texts), np.int64, n) + 1, out=self.starts[1:])
-        self.starts += 1
-        self.owner = np.zeros(len(self.joined), dtype=np.intp)  # sentence of each character (a SEP: the one before)
-        self.owner[1:] = np.repeat(np.arange(n), np.diff(self.starts))
+        self.joined = SEP.join(["", *texts, PAD])
+        self.bases = list(accumulate([len(t) + 1 for t in texts], initial=1))
+        self.starts = np.array(self.bases, dtype=np.int64)
         self.cp = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         self.flags = flag_table.take(self.cp)
-        self.low = lower_table.take(self.cp)  # uint16, no surrogates; read only for sentences without SPECIAL
-        self.low_text = self.low.tobytes().decode("utf-16-le")
-        self.special = self.mark(np.flatnonzero(self.flags & SPECIAL))
-        if self.joined.count(SEP) != n + 1:
+        self.letters = letter_table.take(self.cp)
+        self.special = np.zeros(n, dtype=bool)
+        self.any_special = False
+        if self.flags.max() >= SPECIAL:  # SPECIAL is the highest flag bit
+            self.special[self.sid((self.flags >= SPECIAL).nonzero()[0])] = True
+            self.any_special = True
+        if self.joined.count(SEP) != n + 1 + len(PAD):
             self.special |= np.fromiter((SEP in t for t in texts), bool, n)
-        self.any_special = bool(self.special.any())
+            self.any_special = True
 
     def sid(self, positions: np.ndarray) -> np.ndarray:
         """Sentence index of each position in the joined text."""
-        return self.owner[positions]
+        return self.starts.searchsorted(positions, "right") - 1
 
-    def mark(self, positions: np.ndarray) -> np.ndarray:
-        """Boolean per sentence: holds one of ``positions``."""
+    def mark(self, positions) -> np.ndarray:
+        """Boolean per sentence: holds one of ``positions`` (an array or a list)."""
         out = np.zeros(len(self.texts), dtype=bool)
-        out[self.sid(positions)] = True
+        if len(positions):
+            out[self.sid(positions)] = True
         return out
 
-    def has(self, flag: int) -> np.ndarray:
-        """Boolean per character: its flags include ``flag``."""
-        return (self.flags & flag) != 0
+    def find_all(self, sub: str) -> list[int]:
+        """Start positions of ``sub`` in the joined text (for rare characters: a C-speed search)."""
+        found, at, joined = [], self.joined.find(sub), self.joined
+        while at >= 0:
+            found.append(at)
+            at = joined.find(sub, at + 1)
+        return found
 
 
 def matches_within(batch: Batch, flat: np.ndarray, pattern) -> dict[int, list[re.Match]]:
     """What ``pattern.finditer`` finds in each sentence, trying only the candidate start positions ``flat``
     (sorted positions in the joined text, covering every position where a match can start)."""
     found: dict[int, list[re.Match]] = {}
-    current, end, base, text, matches = -1, 0, 0, "", []
+    if not len(flat):
+        return found
+    current, end, base, text, matches, bases, texts = -1, 0, 0, "", [], batch.bases, batch.texts
     for pos, i in zip(flat.tolist(), batch.sid(flat).tolist()):
         if i != current:
-            current, end, base, text = i, 0, int(batch.starts[i]), batch.texts[i]
+            current, end, base, text = i, 0, bases[i], texts[i]
             matches = found.setdefault(i, [])
         if pos - base >= end and (m := pattern.match(text, pos - base)):
             matches.append(m)
@@ -74,68 +102,80 @@ def matches_within(batch: Batch, flat: np.ndarray, pattern) -> dict[int, list[re
 
 def usual(batch: Batch, flat: np.ndarray) -> np.ndarray:
     """The positions of ``flat`` outside SPECIAL sentences."""
-    return flat[~batch.special[batch.sid(flat)]] if batch.any_special else flat
+    return flat[~batch.special[batch.sid(flat)]] if batch.any_special and len(flat) else flat
 
 
 def quote_spans(batch: Batch) -> dict[int, list[tuple[int, int]]]:
-    """``QUOTE_RE`` spans of each non-special sentence that has any."""
+    """``QUOTE_RE`` spans of each non-special sentence that has any.
+
+    Candidates: ``“„«"`` anywhere, ``'`` and ``‘`` after no ``[\\w’']`` (the regex checks the rest).
+    """
     flags = batch.flags
-    start = np.zeros(len(flags), dtype=bool)  # the ends of the joined text are SEP
-    start[1:-1] = ((((flags[1:-1] & APOS) != 0) & ((flags[2:] & LETTER) != 0)) | ((flags[1:-1] & LEFT_SQ) != 0)) \
-        & ((flags[:-2] & QUOTE_BEFORE) == 0)
-    start |= (flags & QUOTE_OPEN) != 0
-    found = matches_within(batch, usual(batch, np.flatnonzero(start)), QUOTE_RE)
+    at = ((flags & _QUOTE_CHAR) != 0).nonzero()[0]  # nonzero() is fast on booleans only
+    at = at[((flags.take(at) & QUOTE_OPEN) != 0) | ((flags.take(at - 1) & QUOTE_BEFORE) == 0)]
+    found = matches_within(batch, usual(batch, at), QUOTE_RE)
     return {i: [m.span() for m in matches] for i, matches in found.items()}
 
 
 def lexicon_hits(batch: Batch, runs: np.ndarray, ends: np.ndarray, keys: np.ndarray, codes: np.ndarray):
-    """Lexicon hits, sorted: ``(starts, ends, category bits, categories)`` (the last a list).
+    """Lexicon hits, sorted: ``(starts, ends, category bits, sources)``, and the categories of the sources.
 
-    A match that is one alnum run is that run, if the run is a HEAD key and is followed by
-    neither ``\\w`` nor ``-``; only a run that, with the next one, can begin a longer match
-    needs the regex. A longer match can cover later runs, which are then skipped; a one-run
-    match covers no other run.
+    A source ``k >= 0`` is the run-table key ``k`` (categories ``run_table().categories[k]``),
+    ``k < 0`` the longer match with categories ``longer[~k]`` (the second value returned).
+    A match that is one alnum run is that run, if the run is a HEAD key (with categories:
+    else it is no hit) after no ``[\\w'’-]`` and followed by neither ``\\w`` nor ``-``. Only
+    a run that, with the next one, can begin a longer match needs the regex (on the
+    sentence's ``lower()``, as ``model.cues._lexicon_hits`` runs it); a match found there
+    covers the one-run hit at its start, if any (where the regex finds no match, there is
+    none), and the runs it spans. A one-run match covers no other run.
     """
-    table = run_table()
-    at = np.flatnonzero(codes & (HEAD | FIRST_PART))
-    at = at[(batch.flags[runs[at] - 1] & LEX_BEFORE) == 0]
+    table, flags = run_table(), batch.flags
+    one = ((codes & ONE_HIT) != 0).nonzero()[0]
+    one = one[((flags.take(runs.take(one) - 1) & LEX_BEFORE) | (flags.take(ends.take(one)) & LEX_AFTER)) == 0]
+    firsts = (((codes[:-1] & FIRST_PART) != 0) & ((codes[1:] & SECOND_PART) != 0)).nonzero()[0]
+    longer_cats, hits = [], []
+    if len(firsts):
+        pairs = keys.take(firsts) * len(table.keys) + keys.take(firsts + 1)
+        longer_cats, matched, hits = _longer_matches(batch, runs.take(firsts).tolist(), pairs.tolist())
+        if matched:  # drop the one-run hits at the runs a longer match spans
+            covered = np.zeros(len(runs) + 1, dtype=np.int8)
+            matched = np.array(matched, dtype=np.int64)
+            covered[runs.searchsorted(matched[:, 0])] = 1
+            covered[runs.searchsorted(matched[:, 1])] -= 1  # (the matches are disjoint)
+            one = one[covered.cumsum(dtype=np.int8).take(one) == 0]
     if batch.any_special:
-        at = at[~batch.special[batch.sid(runs[at])]]
-    nxt = np.minimum(at + 1, len(runs) - 1)
-    longer = ((codes[at] & FIRST_PART) != 0) & ((codes[nxt] & SECOND_PART) != 0) & (at + 1 < len(runs))
-    pair = keys[at[longer]] * len(table.keys) + keys[nxt[longer]]
-    longer[longer] = table.pairs[np.minimum(np.searchsorted(table.pairs, pair), len(table.pairs) - 1)] == pair
-    starts, stops, categories, matched, last = [], [], [], [], 0
-    match, low, joined = LEX_LOWER_RE.match, batch.low_text, batch.joined
-    for pos in runs[at[longer]].tolist():
-        if pos < last or (m := match(low, pos)) is None:
+        one = one[~batch.special[batch.sid(runs.take(one))]]
+    one_keys = keys.take(one)
+    found = runs.take(one), ends.take(one), table.category_bits.take(one_keys), one_keys
+    if not hits:
+        return found, longer_cats
+    more = np.array(hits, dtype=np.int64).T
+    order = np.argsort(np.concatenate([found[0], more[0]]), kind="stable")
+    return tuple(np.concatenate([a, b])[order] for a, b in zip(found, more)), longer_cats
+
+
+def _longer_matches(batch: Batch, positions: list[int], pairs: list[int]):
+    """``LEX_LOWER_RE`` matches at the runs (at ``positions``) whose key and next run's key are a
+    pair (``pairs``: ``first * len(keys) + second``): the categories of the hits, the ``(start, end)``
+    of every match and the hits (rows as :func:`lexicon_hits` returns them)."""
+    longer_cats, matched, hits = [], [], []
+    last, current, low, base, text, bases = 0, -1, "", 0, "", batch.bases
+    known, special = run_table().pair_ids, batch.special if batch.any_special else None
+    for pos, pair in zip(positions, pairs):
+        if pos < last or pair not in known:
             continue
-        last = m.end()
+        i = bisect_right(bases, pos) - 1
+        if i != current:
+            if special is not None and special[i]:
+                continue
+            current, base, text = i, bases[i], batch.texts[i]
+            low = text.lower()  # a non-special sentence: same length, lower-cased character by character
+        if (m := LEX_LOWER_RE.match(low, pos - base)) is None:
+            continue
+        last = base + m.end()
         matched.append((pos, last))  # a match covers what it spans even when it is no hit
-        cats = _match_categories(joined[pos:last])
+        cats = _match_categories(text[m.start():m.end()])
         if cats:
-            starts.append(pos)
-            stops.append(last)
-            categories.append(cats)
-    one = at[~longer]
-    one = one[((codes[one] & HEAD) != 0) & (table.category_bits[keys[one]] != 0)
-              & ((batch.flags[ends[one]] & WORD) == 0) & (batch.low[ends[one]] != ord("-"))]
-    if matched:  # drop one-run hits inside a longer match
-        cover_starts, cover_ends = np.array(matched, dtype=np.int64).T
-        cover = np.searchsorted(cover_starts, runs[one], side="right") - 1
-        one = one[~((cover >= 0) & (runs[one] < cover_ends[cover]))]
-    positions = np.concatenate([runs[one], np.array(starts, dtype=np.int64)])
-    order = np.argsort(positions, kind="stable")
-    bits = np.concatenate([table.category_bits[keys[one]],
-                           [sum(CATEGORY_BITS[c] for c in cats) for cats in categories]]).astype(np.int64)
-    source = np.concatenate([keys[one], len(table.keys) + np.arange(len(starts))]).astype(np.intp)[order]
-    categories = [*table.categories, *categories]
-    hit_ends = np.concatenate([ends[one], np.array(stops, dtype=np.int64)])[order]
-    return positions[order], hit_ends, bits[order], [categories[k] for k in source.tolist()]
-
-
-def in_range(mask: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """How many ``mask`` characters lie in each ``[lo, hi)``."""
-    total = np.zeros(len(mask) + 1, dtype=np.int32 if len(mask) < 2**31 else np.int64)
-    np.cumsum(mask.view(np.int8), out=total[1:])
-    return total[hi] - total[lo]
+            hits.append((pos, last, sum(CATEGORY_BITS[c] for c in cats), ~len(longer_cats)))
+            longer_cats.append(cats)
+    return longer_cats, matched, hits

@@ -8,6 +8,8 @@ per-sentence path: code points outside the BMP, surrogates, the letters that mak
 anything whose ``lower()`` is not one character), capital sigma (the only
 context-dependent ``lower()``), and any character whose lower-case form differs from
 it in a flag the batch reads for lower-cased text (``ALNUM``, ``WORD``, ``LEX_BEFORE``).
+SPECIAL is the highest flag bit: a text has a SPECIAL character iff its largest flag
+value is at least SPECIAL.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from model.cue_patterns import FOLD_SPECIAL
 
-ALNUM, WORD, DIGIT, LETTER, ALPHA, UPPER, LOWER_TITLE = 1, 2, 4, 8, 16, 32, 64
+ALNUM, WORD, DIGIT, LEX_AFTER, ALPHA, UPPER, LOWER_TITLE = 1, 2, 4, 8, 16, 32, 64
 JOINER, LEX_BEFORE, QUOTE_BEFORE, QUOTE_OPEN, APOS, LEFT_SQ, ASCII_UPPER, SPECIAL = (
     128, 256, 512, 1024, 2048, 4096, 8192, 16384)
 BMP = 0x10000
@@ -32,17 +34,23 @@ def _regex_mask(pattern: str, text: str) -> np.ndarray:
     return mask
 
 
+#: letter codes (see :func:`char_tables`): a-z 1..26, other characters 27, apostrophes 28, NUL 0
+OTHER_LETTER, APOSTROPHE_LETTER = 27, 28
+
+
 @lru_cache(maxsize=1)
 def char_tables() -> tuple[np.ndarray, np.ndarray]:
-    """``(flags, lower)``: uint16 flags and uint16 lower-case code point, for every code point.
+    """``(flags, letters)`` for every code point: uint16 flags and the uint8 letter code of its lower case.
 
-    ``lower[c]`` is ``ord(chr(c).lower())`` when that is one BMP character; else ``c`` is
-    SPECIAL and ``lower[c]`` is ``c`` (BMP) or U+FFFD (outside it, and for surrogates, so a
-    lower-cased text never holds a surrogate).
+    A character is SPECIAL unless its ``lower()`` is one BMP character that keeps the
+    flags the batch reads for lower-cased text. The letter code of a non-SPECIAL character
+    is that of its ``lower()``: ``a``..``z`` -> 1..26, ``'`` and ``’`` -> 28, NUL -> 0, any
+    other character 27 (for a SPECIAL one: 27, or 1..26 if it is itself ``a``..``z``).
+    Only lower-case ASCII letters have codes 1..26 and only apostrophes code 28.
     """
     chars = "".join(map(chr, range(BMP)))
     flags = np.zeros(BMP, dtype=np.uint16)
-    for bit, pattern in ((ALNUM, r"[^\W_]"), (WORD, r"\w"), (DIGIT, r"\d"), (LETTER, r"[^\W\d_]"),
+    for bit, pattern in ((ALNUM, r"[^\W_]"), (WORD, r"\w"), (DIGIT, r"\d"), (LEX_AFTER, r"[\w-]"),
                          (JOINER, r"['’\-]"), (LEX_BEFORE, r"[\w'’-]"), (QUOTE_BEFORE, r"[\w’']"),
                          (QUOTE_OPEN, r"[“„«\"]"), (APOS, "'"), (LEFT_SQ, "‘"), (ASCII_UPPER, "[A-Z]")):
         flags[_regex_mask(pattern, chars)] |= bit
@@ -65,12 +73,14 @@ def char_tables() -> tuple[np.ndarray, np.ndarray]:
         else:
             lower[code] = ord(low)
     flags[special] |= SPECIAL
-    lower[0xD800:0xE000] = 0xFFFD
+    codes = np.full(BMP, OTHER_LETTER, dtype=np.uint8)
+    codes[ord("a"):ord("z") + 1] = np.arange(1, 27)
+    codes[[ord("'"), ord("’"), 0]] = APOSTROPHE_LETTER, APOSTROPHE_LETTER, 0
     full = np.full(0x110000, SPECIAL, dtype=np.uint16)
     full[:BMP] = flags
-    full_lower = np.full(0x110000, 0xFFFD, dtype=np.uint16)
-    full_lower[:BMP] = lower
-    return full, full_lower
+    letters = np.full(0x110000, OTHER_LETTER, dtype=np.uint8)
+    letters[:BMP] = codes.take(lower)
+    return full, letters
 
 
 _LOG1P = np.zeros(0, dtype=np.float64)

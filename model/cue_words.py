@@ -3,9 +3,10 @@
 The keys are the runs :mod:`model.cue_batch` asks about: the alnum runs that lexicon
 matches (entry, or entry + ``s``/``es``) can consist of, the WORD_CLASS words and the
 NOT_SUPERLATIVE words, all lower-case ASCII letters of at most :data:`MAX_LEN`. A run is
-encoded as 16 bytes (``a``..``z`` -> 1..26, any other character -> 27, zero padding) read
-as two uint64; a multiplicative hash finds the one candidate key, and the run *is* that key
-iff both words are equal, so the lookup is exact whatever the hash does.
+encoded as 16 bytes (``a``..``z`` -> 1..26, any other character -> another nonzero code,
+zero padding; a run longer than 16 as no bytes at all, which no key is) read as two uint64;
+a multiplicative hash finds the one candidate key, and the run *is* that key iff both
+words are equal, so the lookup is exact whatever the hash does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from model.cue_patterns import LEXICON, NOT_SUPERLATIVE, WORD_CLASS
 
 HEAD, FIRST_PART, SECOND_PART, NOT_SUPERLATIVE_WORD = 1, 2, 4, 8
 CLASS_BITS = (16, 32, 64, 128)  # WORD_CLASS index 0..3
+ONE_HIT = 256  # (in RunTable.codes only) a HEAD key that is a hit: it has lexicon categories
 CATEGORY_BITS = {"attrib": 1, "hedge": 2, "intens": 4, "modal": 8, "loaded": 16, "first": 32}
 MAX_LEN = 16
 _SLOT_BITS = 20
@@ -63,7 +65,11 @@ def run_codes() -> tuple[dict[str, int], set[tuple[str, str]]]:
 
 @dataclass(frozen=True)
 class RunTable:
-    """The keys (as two uint64 each), their bits and the hash slots."""
+    """The keys (as two uint64 each), their bits and the hash slots.
+
+    Per-key arrays have one more entry at the end (index -1): a sentinel no run equals
+    (its bytes are 0xFF), with no bits; an empty hash slot holds -1, so it points there.
+    """
 
     keys: tuple[str, ...]
     first: np.ndarray
@@ -72,33 +78,32 @@ class RunTable:
     category_bits: np.ndarray  # CATEGORY_BITS of a one-run match that is exactly this key
     categories: tuple[frozenset, ...]
     slots: np.ndarray  # hash slot -> key index, -1 if empty
-    pairs: np.ndarray  # sorted first * len(keys) + second (key indices) of the run pairs
+    pair_ids: frozenset  # first * len(keys) + second (key indices) of the run pairs
     multipliers: tuple[np.uint64, np.uint64]
 
     def slot_of(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-        """Hash slot of each encoded run (uint64 arithmetic wraps around)."""
-        with np.errstate(over="ignore"):
-            mixed = (first * self.multipliers[0]) ^ (second * self.multipliers[1])
-        return (mixed >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
+        """Hash slot of each encoded run (uint64 array arithmetic wraps around silently)."""
+        return (first * self.multipliers[0] ^ second * self.multipliers[1]) >> np.uint64(64 - _SLOT_BITS)
 
     def lookup(self, letters: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Key index of each run ``letters[starts[i]:starts[i] + lengths[i]]`` (-1: not a key).
 
-        ``letters`` holds :func:`letter_codes` per character and at least MAX_LEN more bytes.
+        ``letters`` holds the letter codes (``a``..``z`` -> 1..26, any other character
+        another nonzero value below 0xFF) per character and at least MAX_LEN more bytes.
         """
-        # the 8 bytes from every offset, as one (unaligned) uint64 each
-        eights = np.ndarray((len(letters) - 7,), dtype=np.uint64, buffer=letters, strides=(1,))
-        short = np.minimum(lengths, MAX_LEN)
-        first = eights.take(starts) & _KEEP[0].take(short)
-        second = eights.take(starts + 8) & _KEEP[1].take(short)
-        index = self.slots.take(self.slot_of(first, second)).astype(np.intp)
-        found = (index >= 0) & (lengths <= MAX_LEN)
-        found &= (self.first.take(index) == first) & (self.second.take(index) == second)
-        return np.where(found, index, -1)
+        # the 8 bytes from every offset (and from 8 further), as one (unaligned) uint64 each
+        eights = np.ndarray((len(letters) - 15,), dtype=np.uint64, buffer=letters, strides=(1,))
+        next_eights = np.ndarray((len(letters) - 15,), dtype=np.uint64, buffer=letters, offset=8, strides=(1,))
+        # a run longer than MAX_LEN is encoded as no bytes (clipped to the all-zero mask)
+        first = eights.take(starts) & _KEEP[0].take(lengths, mode="clip")
+        second = next_eights.take(starts) & _KEEP[1].take(lengths, mode="clip")
+        index = self.slots.take(self.slot_of(first, second))
+        return np.where((self.first.take(index) == first) & (self.second.take(index) == second), index, np.intp(-1))
 
 
-# _KEEP[w][n]: uint64 word w (0, 1) of 16 bytes whose first n are 0xFF and the rest 0
-_BYTES = np.tril(np.full((MAX_LEN + 1, 16), 0xFF, dtype=np.uint8), -1)
+# _KEEP[w][n]: uint64 word w (0, 1) of 16 bytes whose first n are 0xFF and the rest 0 (none for n > MAX_LEN)
+_BYTES = np.tril(np.full((MAX_LEN + 2, 16), 0xFF, dtype=np.uint8), -1)
+_BYTES[MAX_LEN + 1] = 0
 _KEEP = _BYTES.view(np.uint64)[:, 0].copy(), _BYTES.view(np.uint64)[:, 1].copy()
 
 
@@ -119,20 +124,24 @@ def run_table() -> RunTable:
     if len(keys) >= 2**15:
         raise ValueError(f"{len(keys)} keys do not fit the int16 hash slots")
     number = {key: k for k, key in enumerate(keys)}
-    pair_ids = np.array(sorted(number[a] * len(keys) + number[b] for a, b in pairs), dtype=np.int64)
+    pair_ids = frozenset(number[a] * len(keys) + number[b] for a, b in pairs)
     letters = np.zeros(len(keys) * MAX_LEN, dtype=np.uint8)
     for k, key in enumerate(keys):
         letters[k * MAX_LEN:k * MAX_LEN + len(key)] = letter_codes(np.array([ord(c) for c in key]))
     words = letters.view(np.uint64).reshape(len(keys), 2)
-    first, second = words[:, 0].copy(), words[:, 1].copy()
+    sentinel = np.array([~np.uint64(0)])
+    first, second = np.concatenate([words[:, 0], sentinel]), np.concatenate([words[:, 1], sentinel])
     categories = tuple(_match_categories(key) if codes[key] & HEAD else frozenset() for key in keys)
     rng = np.random.default_rng(20240611)
     for _ in range(10_000):  # a multiplier pair that gives every key its own slot (a few dozen tries)
         multipliers = tuple(np.uint64(m | 1) for m in rng.integers(1, 2**63, size=2, dtype=np.uint64))
-        table = RunTable(keys, first, second, np.array([codes[k] for k in keys], dtype=np.int64),
-                         np.array([sum(CATEGORY_BITS[c] for c in cats) for cats in categories], dtype=np.int64),
+        table = RunTable(keys, first, second,
+                         np.array([*(codes[k] | (ONE_HIT if cats else 0) for k, cats in zip(keys, categories)), 0],
+                                  dtype=np.int64),
+                         np.array([*(sum(CATEGORY_BITS[c] for c in cats) for cats in categories), 0],
+                                  dtype=np.int64),
                          categories, np.full(2**_SLOT_BITS, -1, dtype=np.int16), pair_ids, multipliers)
-        slot = table.slot_of(first, second)
+        slot = table.slot_of(first[:-1], second[:-1])
         if len(np.unique(slot)) == len(keys):
             table.slots[slot] = np.arange(len(keys))
             return table

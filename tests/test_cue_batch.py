@@ -13,6 +13,8 @@ from bench.cues import load_cases
 from model import cue_batch
 from model.cue_batch import _analyse_unique, analyse_batch
 from model.cue_patterns import LEXICON
+from model.cue_tables import char_tables
+from model.cue_words import run_table
 from model.cues import FEATURE_NAMES, _analyse, cue_feature_matrix
 from training.corpora import read_babe, read_checkthat
 
@@ -60,6 +62,57 @@ def test_empty_strings_duplicates_and_small_batches():
     assert cue_feature_matrix(iter(cases[:3])).shape == (3, len(FEATURE_NAMES))
 
 
+def test_every_batch_size(shared_dir):
+    """Below, at and above the per-sentence cutoff, article-sized and chunked batches; the vectorised
+    pass itself also for the sizes the cutoff sends to the per-sentence path."""
+    sentences = [case["text"] for case in load_cases(FIXTURES / "cue_cases.jsonl")]
+    corpora = shared_dir / "corpora"
+    if corpora.is_dir():
+        sentences = [r.text for r in read_babe(corpora / "babe")][:400] + sentences
+    for size in sorted({1, 2, 3, cue_batch.SMALL - 1, cue_batch.SMALL, cue_batch.SMALL + 1, 8, 30, 40, 100}):
+        for start in range(0, min(len(sentences) - size, 6 * size) + 1, size):
+            _check(sentences[start:start + size])
+    for size in range(1, cue_batch.SMALL + 2):
+        chunk = sentences[size:2 * size]
+        assert _differences(chunk, *_analyse_unique(chunk)) == []
+
+
+# Sentences aimed at the vectorised pass's shortcuts: runs longer than the run keys (16 letters),
+# sentences without words or alpha words between others, ALL-CAPS candidates, digits, word
+# endings, longer lexicon matches (adjacent, covering one-run hits, at the end) and quotes.
+EDGE_CASES = [
+    "", "!!!", "123 456", "— …", "A", "I", "a b c", "x", "The scaremongeringes and scaremongeringess",
+    "indoctrinationes, indoctrinationess; unquestionablyes unquestionablyesx UNQUESTIONABLYES",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa disgrace", "disgracedisgracedisgrace disgrace-disgrace",
+    "USA, U.S. and NATO’S AWFUL, TERRIBLE plan", "ÉCOLE CAFÉ Über ÜBER ǅemal ǄEMAL ǅ Ⓐⓑ ⒶⒷ", "ABc AbC aBC A1 1A X-RAY",
+    "It isn't, wasn’t and WON'T be, can't", "the biggest, greatest interest, most honest protest ever",
+    "According to according to officials, I think, I would argues, it seems to mes",
+    "We have to, we need to, we must: and they has to", "the so-called “experts” (sic) said ‘nothing’",
+    "“Scheme”, 'rubbish' and \"nonsense\" — a film called “Hoax” (!)", "Is this a DISGRACE?! Yes!!",
+    "He said: “It is a ‘total’ disgrace.” I believe, she added, that it’s 3 km away", "most best worst least",
+    "not no never none nobody nothing neither nor cannot without nowhere me my mine us our you your",
+    "I-me my-self non-stop anti-war e-mail 3-D co-op", "'tis o'clock rock'n'roll ‘90s", "so called",
+    "CALLED called Called cAlLeD", "Hmm (really?) [alleged] ( so-called ) [!]", "ALL CAPS HEADLINE: SHAMEFUL DISGRACE",
+]
+
+
+def test_edge_cases():
+    _check(EDGE_CASES)
+    _check(EDGE_CASES[::-1])
+    _check([s for s in EDGE_CASES if s][:cue_batch.SMALL + 1])
+    for size in range(1, 6):
+        chunk = EDGE_CASES[size:size + size]
+        assert _differences(chunk, *_analyse_unique(chunk)) == []
+
+
+def test_warm_up_builds_the_tables():
+    cue_batch.warm_up()
+    assert char_tables.cache_info().currsize == 1 and run_table.cache_info().currsize == 1
+    hits = (char_tables.cache_info().hits, run_table.cache_info().hits)
+    _check(EDGE_CASES)
+    assert char_tables.cache_info().hits > hits[0] and run_table.cache_info().hits > hits[1]
+
+
 def test_long_sentences():
     words = "disgrace! NOT “so-called” scheme, he said, I think we must (alleged) n't biggest ".split(" ")
     _check([" ".join(words * k) for k in (1, 50, 400)] + [f"{k} WORDS" for k in range(cue_batch.SMALL)])
@@ -84,7 +137,8 @@ PIECES = (list("“”\"‘’'«»„!?()[]-‐‑_,;:.–— \n\t09aeiknstAEIK
            "\U0001f600", "n't", "N’T", "est", "so-called",
            "CALLED", "said", ", he said", "NOT", "AGAINST", "USA", "BREAKING:", "I think", "(alleged)", "(!)",
            "a film called", "known as", "has to", "in a statement", "according to", "most", "biggest", "interest",
-          "i would argues", "it seems to mes"]  # matches that are no hits still hide the words they span
+          "i would argues", "it seems to mes",  # matches that are no hits still hide the words they span
+          "scaremongeringes", "indoctrinationess", "x" * 17, "ÉCOLE", "ǅ", "Ⓐ", "A1", "123", "won't"]
           + sorted(LEXICON)[::7])
 QUOTES = [("“", "”"), ('"', '"'), ("‘", "’"), ("'", "'"), ("«", "»"), ("„", "“")]
 piece = st.one_of(st.sampled_from(PIECES), st.sampled_from(PIECES).map(str.upper),
