@@ -11,6 +11,13 @@ platform that injects ``PORT`` and ``WEB_CONCURRENCY``:
     about one worker per core is right; each worker shares the preloaded model.
 ``GUNICORN_TIMEOUT``
     Worker timeout in seconds (default 30).
+``GUNICORN_MAX_REQUESTS``
+    Requests after which a worker is recycled (default 100,000, plus up to 10%
+    jitter); see the comment at ``max_requests``.
+``GUNICORN_ACCESSLOG``
+    ``-`` (default: access log on stdout), a file path, or ``off``.
+``GUNICORN_LOGLEVEL``
+    Error-log level (default ``info``).
 
 Application settings are ``SLANT_*`` variables, read by ``service.config``.
 """
@@ -42,9 +49,16 @@ worker_class = "sync"
 # and workers share the model's memory pages copy-on-write.
 preload_app = True
 # Recycle workers now and then to bound any slow memory growth; the jitter
-# keeps them from restarting all at once. Cheap thanks to preload_app.
-max_requests = 5000
-max_requests_jitter = 500
+# keeps them from restarting all at once. Not often: a recycled worker stops
+# accepting while it exits and its replacement forks, and it starts with an
+# empty per-word cache (the model's, filled by real traffic), so the requests
+# queued behind a restart wait tens of ms. With the old 5,000 a worker was
+# recycled every ~10 s at 1,000 requests/s, and each restart showed up as a
+# latency spike (bench/RESULTS-load.md). 100,000 (+ up to 10,000 of jitter)
+# is a restart every ~3 minutes per worker at that rate, hours at normal load;
+# worker RSS stays flat under load (~85 MB), so nothing needs it more often.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 100_000)
+max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a possibly slow disk (as in containers).
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
@@ -55,7 +69,10 @@ if os.path.isdir("/dev/shm"):
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 # Time given to workers to finish in-flight requests on SIGTERM (deploys).
 graceful_timeout = 30
-# Seconds to hold an idle keep-alive connection (behind a router/proxy).
+# Seconds to hold an idle keep-alive connection. Only for non-sync worker
+# classes: gunicorn's sync workers close every connection after one response
+# (it sends "Connection: close"), whatever this says; a router or proxy in
+# front keeps the client-side connections alive.
 keepalive = 5
 
 # --- Request limits (cheap protection before the app sees a request) ---------
@@ -66,7 +83,13 @@ limit_request_field_size = 8190  # bytes per header field
 
 # --- Logging ----------------------------------------------------------------
 # Both logs to stdout/stderr, where a platform collects them.
-accesslog = "-"
+# GUNICORN_ACCESSLOG: "-" (default, stdout), a file path, or "off" for no
+# access log (the app's JSON request line on stderr has the same facts:
+# route, status, duration, request id). The access line costs a worker about
+# 0.03 ms of CPU per request, ~2% of an article request (bench/RESULTS-load.md),
+# so it stays on unless that matters more than the log.
+_accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-").strip() or "-"
+accesslog = None if _accesslog.lower() in ("off", "none", "0", "false", "no") else _accesslog
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Common log format plus duration (microseconds) and the X-Request-ID the app sets.

@@ -29,6 +29,25 @@ __all__ = ["APIError", "ConfigError", "ModelLoadError", "create_app"]
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 _WARM_UP = ["The council approved the budget on Tuesday."]
+#: A short article classified at start-up (in the gunicorn master, before the workers fork):
+#: it runs every path a real request takes (splitting, the batched cue scan, scoring), so
+#: whatever the model builds on first use is built once and shared copy-on-write by the
+#: workers, instead of making each new worker's first request slow (0.1-0.2 s when the cue
+#: tables were built lazily; cheap insurance now, a few ms once at start-up).
+WARM_UP_ARTICLE = " ".join([
+    "The city council approved a budget of 48 million on Tuesday.",
+    "A spokesperson for the ministry said the project would be finished in 18 months.",
+    "The harbour authority published its annual report on Friday.",
+    "Opposition lawmakers voted 12 to 3 to delay the decision.",
+    "I think the plan deserves a second look.",
+    "In my view, the council should have waited.",
+    "The so-called \u201creform\u201d is a shameless giveaway!",
+    "This DISASTROUS plan was rammed through.",
+    "Critics call the scheme an outrageous betrayal of taxpayers.",
+    "Is this really the best the city can do?",
+    "The (alleged) savings are a fantasy, residents said.",
+    "Caf\u00e9 owners on the na\u00efve side of the square were not consulted.",
+])
 
 
 def _assign_request_id() -> None:
@@ -56,6 +75,7 @@ def _load(app: Flask):
         raise ModelLoadError(f"Slant service cannot start: {exc}") from exc
     try:
         model.classify_sentences(_WARM_UP)
+        model.classify_text(WARM_UP_ARTICLE)
     except Exception as exc:
         raise ModelLoadError(
             f"Slant service cannot start: the model in {model.model_dir} failed a test classification: {exc}"

@@ -1,7 +1,7 @@
 """Hot model reload: ``POST /v1/admin/reload`` and a per-worker watch of the model directory.
 
 Reload = verify and load the model (:func:`model.load_model`: hashes, library
-versions), classify a warm-up sentence, then replace
+versions), classify warm-up sentences and a short article (``service.WARM_UP_ARTICLE``), then replace
 ``app.extensions["slant_model"]`` in one assignment. Every request reads the
 model from there once, so in-flight requests finish on the model they started
 with and later ones get the new one; a model that fails any step is refused
@@ -31,6 +31,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from model import DEFAULT_MODEL_DIR, ModelLoadError, load_model
 from model.artifact import MANIFEST
+from service import WARM_UP_ARTICLE
 from service.auth import require_token
 from service.errors import APIError
 
@@ -53,6 +54,7 @@ def load_checked(model_dir) -> object:
     model = load_model(model_dir)
     try:
         model.classify_sentences(WARM_UP)
+        model.classify_text(WARM_UP_ARTICLE)  # first-use work happens here, not in the next request
     except Exception as exc:
         raise ModelLoadError(f"the model in {model_dir} failed a test classification: {exc}") from exc
     return model

@@ -23,6 +23,8 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
+from service.ratelimit import client_address
+
 bp = Blueprint("observability", __name__)
 log = logging.getLogger("slant.access")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -116,8 +118,6 @@ def _finish(response):
     sentences = int(g.get("sentences") or 0) if response.status_code == 200 else 0
     current_app.extensions["slant_metrics"].observe(route, response.status_code, seconds, sentences)
     model = current_app.extensions.get("slant_model")
-    from service.ratelimit import client_address
-
     log.info("request", extra={"fields": {
         "request_id": g.get("request_id"), "method": request.method, "route": route,
         "status": response.status_code, "duration_ms": round(seconds * 1000, 2), "sentences": sentences,
