@@ -6,7 +6,6 @@ from ../shared/corpora (BABE and CheckThat sentences joined into paragraphs;
 skipped when the shared data is absent).
 """
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -18,16 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 
+from model import punkt_runtime
+
 
 ROOT = Path(__file__).resolve().parents[1]
 PUNKT_JSON = ROOT / "model" / "punkt.json"
 
-try:
-    from model import punkt_runtime
-except ImportError:  # model/__init__ pulls in the whole pipeline; load the file alone
-    _spec = importlib.util.spec_from_file_location("slant_punkt_runtime", ROOT / "model" / "punkt_runtime.py")
-    punkt_runtime = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(punkt_runtime)
 PunktRuntime = punkt_runtime.PunktRuntime
 
 # BEG_UC=2 MID_UC=4 UNK_UC=8 BEG_LC=16 MID_LC=32 UNK_LC=64 (nltk's orthographic-context bits)

@@ -3,9 +3,7 @@
 All test text is invented here; nothing depends on ../shared.
 """
 
-import importlib.util
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -16,14 +14,7 @@ from hypothesis import strategies as st
 ROOT = Path(__file__).resolve().parents[1]
 PUNKT_JSON = ROOT / "model" / "punkt.json"
 
-try:
-    from model.splitter import FORMAT, SentenceSplitter
-except ImportError:  # model/__init__ pulls in the whole pipeline; load the file alone
-    _spec = importlib.util.spec_from_file_location("slant_splitter", ROOT / "model" / "splitter.py")
-    _mod = importlib.util.module_from_spec(_spec)
-    sys.modules["slant_splitter"] = _mod
-    _spec.loader.exec_module(_mod)
-    FORMAT, SentenceSplitter = _mod.FORMAT, _mod.SentenceSplitter
+from model.splitter import FORMAT, SentenceSplitter
 
 
 @pytest.fixture(scope="module")
