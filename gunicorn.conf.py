@@ -18,6 +18,9 @@ platform that injects ``PORT`` and ``WEB_CONCURRENCY``:
     ``-`` (default: access log on stdout), a file path, or ``off``.
 ``GUNICORN_LOGLEVEL``
     Error-log level (default ``info``).
+``GUNICORN_CONTROL_SOCKET``
+    ``off`` (default: no control socket) or a socket path to open gunicorn's
+    control socket there; see the comment at ``control_socket_disable``.
 
 Application settings are ``SLANT_*`` variables, read by ``service.config``.
 """
@@ -98,3 +101,18 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(D)sus rid=%({
 capture_output = True
 
 proc_name = "slant"
+
+# --- Control socket ---------------------------------------------------------
+# gunicorn (25.1+) opens a control socket for its ``gunicornc`` tool by default,
+# at one path per user: $XDG_RUNTIME_DIR/gunicorn.ctl, else ~/.gunicorn/gunicorn.ctl.
+# Every instance started by the same user on a host uses that same path (a dev
+# server, the tests and bench/load.py's servers run side by side): each new
+# master deletes the existing socket and binds its own, and each master deletes
+# the path when it stops, so gunicornc may reach the wrong instance or none.
+# The service does not use the control socket (deploys signal the master), so
+# it is off. GUNICORN_CONTROL_SOCKET: "off" (default) or a path, which turns it
+# on at that path (give each instance its own).
+_control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "off").strip() or "off"
+control_socket_disable = _control_socket.lower() in ("off", "none", "0", "false", "no")
+if not control_socket_disable:
+    control_socket = _control_socket

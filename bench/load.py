@@ -32,410 +32,32 @@ request per worker, SIGTERMs the master while they are in flight and reports
 whether they completed (graceful shutdown). Everything is bounded: at most
 ``rate * duration`` requests per step, 256 in flight, 10 s per request, and the
 server is stopped on exit.
+
+Modules: this one is the command line and runs the steps; :mod:`bench.load_client`
+generates the load (epoll client, wrk), :mod:`bench.load_server` starts, measures and
+stops gunicorn, :mod:`bench.load_report` computes and prints the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import errno
 import json
 import os
-import random
-import resource
-import selectors
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
-MAX_IN_FLIGHT = 256
-REQUEST_TIMEOUT = 10.0
+from bench.load_client import drive, drive_wrk, make_articles
+from bench.load_report import (HEADER, cpu_report, format_step, kill_report, late_seconds, meets, print_summary,
+                               summarize)
+from bench.load_server import ServerCPU, free_port, graceful_stop, machine_cpu, memory_mb, start_server, worker_pids
+
 MAX_RATE = 2000
 PAUSE_BETWEEN_STEPS = 2.0  # seconds for queues to drain before the next step
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-_SUBJECTS = ["The city council", "The regional health board", "A spokesperson for the ministry", "The harbour authority",
-             "Local residents", "The transport union", "The school district", "Opposition lawmakers", "The mayor"]
-_FACTS = ["approved a budget of {n} million on Tuesday.", "met for {n} hours before the vote.",
-          "said the project would be finished in {n} months.", "published its annual report on Friday.",
-          "reported {n} new cases over the weekend.", "voted {n} to 3 to delay the decision."]
-_OPINIONS = ["I think the plan deserves a second look.", "In my view, the council should have waited.",
-             "We believe the decision was premature.", "Frankly, this is the wrong priority for the city."]
-_LOADED = ["The so-called “reform” is a shameless giveaway!", "This DISASTROUS plan was rammed through.",
-           "Critics call the scheme an outrageous betrayal of taxpayers.", "The (alleged) savings are a fantasy."]
-
-
-def make_articles(count: int = 40, sentences: int = 30, seed: int = 7) -> list[bytes]:
-    """``count`` JSON request bodies, each an invented article of ``sentences`` sentences."""
-    rng = random.Random(seed)
-    bodies = []
-    for _ in range(count):
-        parts = []
-        for _ in range(sentences):
-            kind = rng.random()
-            if kind < 0.6:
-                parts.append(f"{rng.choice(_SUBJECTS)} {rng.choice(_FACTS).format(n=rng.randint(2, 90))}")
-            else:
-                parts.append(rng.choice(_OPINIONS if kind < 0.8 else _LOADED))
-        bodies.append(json.dumps({"text": " ".join(parts)}).encode())
-    return bodies
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, workers: int, log_path: Path, env: dict | None = None) -> subprocess.Popen:
-    """Start gunicorn (preloaded model) and wait until ``/readyz`` answers; return the master process."""
-    environ = {**os.environ, "WEB_CONCURRENCY": str(workers), **(env or {})}
-    environ.pop("PORT", None)
-    environ.setdefault("SLANT_FEEDBACK_DB", str(log_path.with_suffix(".sqlite3")))
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = open(log_path, "ab")
-    proc = subprocess.Popen([str(gunicorn), "-c", "gunicorn.conf.py", "--bind", f"{HOST}:{port}",
-                             "service.wsgi:app"], cwd=ROOT, env=environ, stdout=log, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/readyz", timeout=1) as resp:
-                if resp.status == 200 and len(worker_pids(proc.pid)) >= workers:
-                    return proc
-        except OSError:
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"gunicorn did not become ready in 60 s; see {log_path}")
-
-
-def worker_pids(master: int) -> set[int]:
-    """Pids of the master's child processes (Linux /proc)."""
-    try:
-        return {int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
-    except OSError:
-        return set()
-
-
-# --- CPU and memory from /proc -------------------------------------------------
-
-def process_cpu(pid: int) -> float | None:
-    """User + system CPU seconds of ``pid`` (all its threads), or None when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def machine_cpu() -> tuple[float, float]:
-    """``(busy, total)`` CPU seconds of the whole machine since boot (/proc/stat)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    total = sum(values[:8])  # user nice system idle iowait irq softirq steal (guest is inside user)
-    return (total - values[3] - values[4]) / CLK_TCK, total / CLK_TCK
-
-
-def memory_mb(pid: int) -> dict:
-    """``{"rss_mb", "pss_mb"}`` of ``pid``: resident set, and proportional set (shared pages split
-    between the processes sharing them; with ``preload_app`` the workers share the model's pages)."""
-    out = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                out["rss_mb"] = round(int(line.split()[1]) / 1024, 1)
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                out["pss_mb"] = round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return out
-
-
-class ServerCPU:
-    """CPU seconds used by the gunicorn master and its workers, including workers that exit
-    during a measurement (each pid's last sample is kept; call :meth:`sample` every ~0.5 s).
-
-    Every sample also records the machine's busy CPU and this process's CPU, so
-    :meth:`other_peak_pct` can tell how much CPU something else took in the worst interval
-    (another benchmark on a shared machine shows up there, not in the averages).
-    """
-
-    def __init__(self, master: int):
-        self.master = master
-        self.first: dict[int, float] = {}
-        self.last: dict[int, float] = {}
-        self.timeline: list[tuple[float, float, float, float]] = []  # (t, server, machine busy, generator)
-
-    def sample(self, starting: bool = False) -> None:
-        for pid in (self.master, *worker_pids(self.master)):
-            cpu = process_cpu(pid)
-            if cpu is not None:
-                self.first.setdefault(pid, cpu if starting else 0.0)  # a pid born mid-step counts from 0
-                self.last[pid] = cpu
-        own = os.times()
-        self.timeline.append((time.monotonic(), sum(self.last[p] - self.first[p] for p in self.last),
-                              machine_cpu()[0], own.user + own.system))
-
-    def start(self) -> None:
-        self.first, self.last, self.timeline = {}, {}, []
-        self.sample(starting=True)
-
-    def seconds(self) -> float:
-        self.sample()
-        return sum(self.last[pid] - self.first[pid] for pid in self.last)
-
-    def other_peak_pct(self, min_interval: float = 0.4) -> float:
-        """Highest CPU (% of one core) used by neither the server nor this process over one
-        sampling interval (only meaningful for the python client, where this process is the generator)."""
-        peak, prev = 0.0, None
-        for sample in self.timeline:
-            if prev is not None and sample[0] - prev[0] >= min_interval:
-                dt = sample[0] - prev[0]
-                other = (sample[2] - prev[2]) - (sample[1] - prev[1]) - (sample[3] - prev[3])
-                peak = max(peak, 100 * other / dt)
-                prev = sample
-            elif prev is None:
-                prev = sample
-        return round(peak, 1)
-
-
-def late_seconds(results, p99_ms: float) -> list[list[int]]:
-    """``[second, count]`` for each second of a step with requests over ``p99_ms`` or failed (by due time)."""
-    counts: dict[int, int] = {}
-    for due, done, status in results:
-        if status != 200 or (done - due) * 1000 > p99_ms:
-            counts[int(due)] = counts.get(int(due), 0) + 1
-    return [[second, n] for second, n in sorted(counts.items())]
-
-
-# --- Generators ----------------------------------------------------------------
-
-class _Conn:
-    __slots__ = ("sock", "due", "out", "buf", "need", "status")
-
-    def __init__(self, sock, due, out):
-        self.sock, self.due, self.out, self.buf, self.need, self.status = sock, due, out, b"", -1, 0
-
-
-def _error_name(code: int) -> str:
-    return type(OSError(code, os.strerror(code))).__name__  # e.g. ConnectionResetError
-
-
-def _request_bytes(path: str, body: bytes) -> bytes:
-    return (b"POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-            b"Content-Length: %d\r\n\r\n" % (path.encode(), HOST.encode(), len(body)) + body)
-
-
-def drive(port: int, rate: float, duration: float, bodies: list[bytes], on_tick=None, stats: dict | None = None,
-          on_sample=None) -> list[tuple]:
-    """Send ``rate * duration`` requests on schedule; ``(due, done, status_or_error)`` per request.
-
-    Times are seconds from the start of the step. A single-threaded epoll loop over
-    non-blocking sockets (no asyncio tasks: it is the cheapest Python client for one
-    request per connection). ``on_tick(t)`` is called before each request is started,
-    ``on_sample()`` about every 0.5 s. ``stats`` (a dict) receives ``start_lag_ms``:
-    p50/p99/max of how late requests were started (the generator's own lag).
-    """
-    requests = [_request_bytes("/v1/classify", body) for body in bodies]
-    sel = selectors.DefaultSelector()
-    results: list[tuple] = []
-    lags: list[float] = []
-    conns: dict[int, _Conn] = {}
-    total = int(rate * duration)
-    start = time.monotonic()
-    next_sample = start + 0.5
-    i = 0
-
-    def finish(conn: _Conn, status, now: float) -> None:
-        sel.unregister(conn.sock)
-        del conns[conn.sock.fileno()]
-        conn.sock.close()
-        results.append((conn.due, now - start, status))
-
-    def on_writable(conn: _Conn, now: float) -> None:
-        err = conn.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        if err:
-            return finish(conn, _error_name(err), now)
-        try:
-            sent = conn.sock.send(conn.out)
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            return finish(conn, type(exc).__name__, now)
-        conn.out = conn.out[sent:]
-        if not conn.out:
-            sel.modify(conn.sock, selectors.EVENT_READ, conn)
-
-    def on_readable(conn: _Conn, now: float) -> None:
-        try:
-            data = conn.sock.recv(65536)
-        except BlockingIOError:
-            return
-        except OSError as exc:
-            return finish(conn, type(exc).__name__, now)
-        if not data:
-            return finish(conn, "IncompleteReadError", now)
-        conn.buf += data
-        if conn.need < 0:
-            head_end = conn.buf.find(b"\r\n\r\n")
-            if head_end < 0:
-                return
-            head = conn.buf[:head_end]
-            conn.status = int(head.split(b" ", 2)[1])
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.strip().lower() == b"content-length":
-                    length = int(value)
-            conn.need = head_end + 4 + length
-        if len(conn.buf) >= conn.need:
-            finish(conn, conn.status, now)
-
-    try:
-        while i < total or conns:
-            now = time.monotonic()
-            while i < total and start + i / rate <= now:  # start every request that is due
-                due = i / rate
-                i += 1
-                if on_tick is not None:
-                    on_tick(now - start)
-                if len(conns) >= MAX_IN_FLIGHT:
-                    results.append((due, due, "client_overloaded"))
-                    continue
-                lags.append(now - start - due)
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sock.setblocking(False)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                conn = _Conn(sock, due, requests[(i - 1) % len(requests)])
-                code = sock.connect_ex((HOST, port))
-                conns[sock.fileno()] = conn
-                sel.register(sock, selectors.EVENT_WRITE, conn)
-                if code not in (0, errno.EINPROGRESS):
-                    finish(conn, _error_name(code), now)
-            wait = (start + i / rate - time.monotonic()) if i < total else 0.05
-            for key, mask in sel.select(min(max(wait, 0.0), 0.05)):
-                now = time.monotonic()
-                if mask & selectors.EVENT_WRITE:
-                    on_writable(key.data, now)
-                else:
-                    on_readable(key.data, now)
-            now = time.monotonic()
-            if now >= next_sample:
-                next_sample = now + 0.5
-                if on_sample is not None:
-                    on_sample()
-                for conn in [c for c in conns.values() if now - start - c.due > REQUEST_TIMEOUT]:
-                    finish(conn, "TimeoutError", now)
-    finally:
-        for conn in list(conns.values()):
-            conn.sock.close()
-        sel.close()
-    if stats is not None:
-        stats["start_lag_ms"] = {q: round(percentile(lags, v) * 1000, 2) for q, v in (("p50", 50), ("p99", 99))}
-        stats["start_lag_ms"]["max"] = round(max(lags, default=0.0) * 1000, 2)
-    return results
-
-
-async def request(port: int, body: bytes, path: str = "/v1/classify") -> int:
-    """One POST on a fresh connection; the status code (raises on a network error or timeout)."""
-    reader, writer = await asyncio.open_connection(HOST, port)
-    try:
-        writer.write(_request_bytes(path, body))
-        await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        status = int(head.split(b" ", 2)[1])
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        await reader.readexactly(length)
-        return status
-    finally:
-        writer.close()
-
-
-_WRK_SCRIPT = """
-local bodies = {%s}
-local i = 0
-request = function()
-  i = i %% #bodies + 1
-  return wrk.format("POST", "/v1/classify", {["Content-Type"] = "application/json"}, bodies[i])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("SLANT_WRK %%d %%d %%d %%d %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
-    summary.duration, e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50),
-    latency:percentile(95), latency:percentile(99), latency.max))
-end
-"""
-
-
-def drive_wrk(port: int, connections: int, duration: float, bodies: list[bytes], log_dir: Path) -> dict:
-    """Closed loop with wrk (one thread, ``connections`` connections); its summary as a step report."""
-    script = log_dir / "bench.lua"
-    script.write_text(_WRK_SCRIPT % ", ".join("[==[%s]==]" % b.decode() for b in bodies), encoding="utf-8")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout",
-                          f"{int(REQUEST_TIMEOUT)}s", "-s", str(script), f"http://{HOST}:{port}/v1/classify"],
-                         capture_output=True, text=True, timeout=duration + 60)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("SLANT_WRK ")), None)
-    if line is None:
-        raise RuntimeError(f"wrk failed: {out.stdout}{out.stderr}")
-    n, micros, e_connect, e_read, e_write, e_status, e_timeout, p50, p95, p99, top = map(int, line.split()[1:])
-    seconds = micros / 1e6
-    errors = e_connect + e_read + e_write + e_status + e_timeout
-    return {"connections": connections, "sent": n, "ok": n - errors, "errors": errors,
-            "error_kinds": [k for k, v in (("connect", e_connect), ("read", e_read), ("write", e_write),
-                                           ("status", e_status), ("timeout", e_timeout)) if v],
-            "achieved_rate": round((n - errors) / max(seconds, 1e-9), 1), "wall_s": seconds,
-            "p50_ms": round(p50 / 1000, 1), "p95_ms": round(p95 / 1000, 1), "p99_ms": round(p99 / 1000, 1),
-            "max_ms": round(top / 1000, 1),
-            "generator_cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)}
-
-
-# --- Steps ---------------------------------------------------------------------
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))] if values else float("nan")
-
-
-def summarize(results, rate, duration) -> dict:
-    """Counts and latency percentiles of one open-schedule step."""
-    ok = [done - due for due, done, status in results if status == 200]
-    errors = [(due, done, status) for due, done, status in results if status != 200]
-    last = max((done for _, done, _ in results), default=duration)
-    return {"target_rate": rate, "duration_s": duration, "sent": len(results), "ok": len(ok),
-            "errors": len(errors), "achieved_rate": round(len(ok) / max(last, 1e-9), 1),
-            "p50_ms": round(percentile(ok, 50) * 1000, 1), "p95_ms": round(percentile(ok, 95) * 1000, 1),
-            "p99_ms": round(percentile(ok, 99) * 1000, 1), "max_ms": round(max(ok, default=0) * 1000, 1),
-            "error_kinds": sorted({str(s) for _, _, s in errors})}
-
-
-def _cpu_report(step: dict, gen_s: float, server_s: float, machine_s: float, wall: float) -> None:
-    n = max(step["sent"], 1)
-    step["cpu"] = {"wall_s": round(wall, 2),
-                   "generator_pct": round(100 * gen_s / wall, 1), "server_pct": round(100 * server_s / wall, 1),
-                   "machine_pct": round(100 * machine_s / wall, 1),
-                   "other_pct": round(100 * max(machine_s - gen_s - server_s, 0.0) / wall, 1),
-                   "generator_ms_per_req": round(1000 * gen_s / n, 3),
-                   "server_ms_per_req": round(1000 * server_s / n, 3)}
-
-
-def meets(step: dict, p99_ms: float) -> bool:
-    return step["errors"] == 0 and step["p99_ms"] <= p99_ms
 
 
 def run_steps(rates=(200.0,), duration: float = 60, workers: int = 2, kill_worker_at: float | None = None,
@@ -479,7 +101,7 @@ def run_steps(rates=(200.0,), duration: float = 60, workers: int = 2, kill_worke
             report = {**summarize(results, load, duration), **stats, "late_seconds": late_seconds(results, p99_ms)}
             if kill and "results" not in kill:
                 kill["results"] = results
-        _cpu_report(report, gen_s, server_cpu.seconds(), machine_cpu()[0] - m0, wall)
+        cpu_report(report, gen_s, server_cpu.seconds(), machine_cpu()[0] - m0, wall)
         if client != "wrk":
             report["cpu"]["other_peak_pct"] = server_cpu.other_peak_pct()
         report["meets_target"] = meets(report, p99_ms)
@@ -526,29 +148,6 @@ def run_steps(rates=(200.0,), duration: float = 60, workers: int = 2, kill_worke
     return out
 
 
-def kill_report(kill: dict) -> dict:
-    at = kill["at"]
-    errors = [(due, done, s) for due, done, s in kill.pop("results", []) if s != 200]
-    in_flight = [e for e in errors if e[0] <= at <= e[1]]
-    return {**kill, "at": round(at, 2), "errors_in_flight_at_kill": len(in_flight),
-            "errors_not_in_flight": len(errors) - len(in_flight),
-            "errors_within_1s": sum(abs(e[1] - at) <= 1 for e in errors)}
-
-
-async def graceful_stop(proc: subprocess.Popen, port: int, workers: int) -> dict:
-    """Send one slow request per worker, SIGTERM the master while they run, collect their outcome."""
-    slow = json.dumps({"text": " ".join(["The council met on Tuesday and voted 7 to 2 on the budget."] * 1500)}).encode()
-    tasks = [asyncio.ensure_future(asyncio.wait_for(request(port, slow), 30)) for _ in range(workers)]
-    await asyncio.sleep(0.05)
-    sent_at = time.monotonic()
-    proc.send_signal(signal.SIGTERM)
-    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
-    exit_code = await asyncio.to_thread(proc.wait, 40)
-    statuses = [o if isinstance(o, int) else type(o).__name__ for o in outcomes]
-    return {"in_flight": workers, "completed_200": sum(s == 200 for s in statuses), "statuses": statuses,
-            "master_exit": exit_code, "stop_seconds": round(time.monotonic() - sent_at, 2)}
-
-
 def run(rate: float = 200, duration: float = 60, workers: int = 2, kill_worker_at: float | None = None,
         log_dir: Path | None = None, env: dict | None = None) -> dict:
     """One open-schedule step at ``rate`` (see module doc): the step's figures at the top level,
@@ -574,35 +173,6 @@ def _env_pair(text: str) -> tuple[str, str]:
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name, value
-
-
-HEADER = (f"{'rate':>8} {'sent':>6} {'ok':>6} {'err':>5} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>7} "
-          f"{'max':>7} {'lag99':>6} {'gen%':>5} {'srv%':>5} {'all%':>5} {'oth%':>5} {'oth^':>5} "
-          f"{'srv ms/req':>10}  target")
-
-
-def format_step(s: dict) -> str:
-    cpu, load = s["cpu"], (f"c={s['connections']}" if "connections" in s else f"{s['target_rate']:g}/s")
-    lag = s.get("start_lag_ms", {}).get("p99", float("nan"))
-    return (f"{load:>8} {s['sent']:>6} {s['ok']:>6} {s['errors']:>5} {s['achieved_rate']:>7.1f} {s['p50_ms']:>6.1f} "
-            f"{s['p95_ms']:>6.1f} {s['p99_ms']:>7.1f} {s['max_ms']:>7.1f} {lag:>6.1f} {cpu['generator_pct']:>5.0f} "
-            f"{cpu['server_pct']:>5.0f} {cpu['machine_pct']:>5.0f} {cpu['other_pct']:>5.0f} "
-            f"{cpu.get('other_peak_pct', float('nan')):>5.0f} "
-            f"{cpu['server_ms_per_req']:>10.2f}  {'ok' if s['meets_target'] else 'MISSED'}"
-            + (f"  errors: {', '.join(s['error_kinds'])}" if s["errors"] else "")
-            + (f"  late in s {_spans(s['late_seconds'])}" if not s["meets_target"] and s.get("late_seconds") else ""))
-
-
-def _spans(late: list[list[int]]) -> str:
-    """``[[3, 5], [4, 9], [9, 1]]`` -> ``"3-4, 9"`` (seconds of a step with late requests)."""
-    runs: list[list[int]] = []
-    for second, _ in late:
-        if runs and second == runs[-1][1] + 1:
-            runs[-1][1] = second
-        else:
-            runs.append([second, second])
-    text = ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs[:6])
-    return text + (", ..." if len(runs) > 6 else "")
 
 
 def main(argv=None) -> int:
@@ -647,28 +217,7 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     else:
-        latency_note = ("wrk, closed loop: latencies in ms as wrk measures them (service time, no open-schedule "
-                        "queueing); no lag99/oth^" if args.client == "wrk" else
-                        "latencies in ms from each request's due time; lag99 = p99 of how late the generator "
-                        "started requests")
-        print(f"({latency_note}; CPU in % of one core: gen = generator, srv = gunicorn master + workers, all = whole "
-              "machine, oth = all - gen - srv, oth^ = oth in the worst 0.5 s; 'late in s' = seconds of the "
-              "step with requests over the target)")
-        if "max_rate_meeting_target" in result:
-            print(f"highest rate meeting the target: {result['max_rate_meeting_target']}")
-        mem = result["memory"]
-        print("memory per worker (MB): " + ", ".join(
-            f"pid {pid}: RSS {m.get('rss_mb')} PSS {m.get('pss_mb')}" for pid, m in mem["workers"].items())
-              + f"; master: RSS {mem['master'].get('rss_mb')} PSS {mem['master'].get('pss_mb')}")
-        if "worker_kill" in result:
-            k = result["worker_kill"]
-            print(f"worker kill at {k['at']} s: pid {k['victim']} replaced={k['replaced']} "
-                  f"(workers {k['before']} -> {k['after']}); errors in flight at the kill: "
-                  f"{k['errors_in_flight_at_kill']}, other errors: {k['errors_not_in_flight']}")
-        sd = result["shutdown"]
-        print(f"SIGTERM with {sd['in_flight']} slow requests in flight: {sd['completed_200']} answered 200, "
-              f"master exit {sd['master_exit']} after {sd['stop_seconds']} s")
-        print(f"server log: {result['log_dir']}/gunicorn.log")
+        print_summary(result, args.client)
     errors = sum(s["errors"] for s in result["steps"])
     if args.find_max:
         errors = sum(s["errors"] for s in result["steps"] if s["meets_target"])  # the failing step is expected

@@ -184,8 +184,8 @@ def split_text(model, text: str) -> tuple[list, list[dict]]:
     Raises
     ------
     APIError
-        413 ``text_too_complex`` (more sentence marks than ``MAX_SENTENCE_MARKS``, or
-        the splitter timed out) or 413 ``too_many_sentences``.
+        413 ``text_too_complex`` (more sentence marks than ``MAX_SENTENCE_MARKS``) or
+        413 ``too_many_sentences``.
     """
     max_marks = current_app.config["MAX_SENTENCE_MARKS"]
     # Every mark is a . ? or !, so when there are no more of those than the limit (str.count,
@@ -198,12 +198,7 @@ def split_text(model, text: str) -> tuple[list, list[dict]]:
                            "is SLANT_MAX_SENTENCE_MARKS; send it in smaller parts, or pre-split as sentences")
     max_sentences = current_app.config["MAX_SENTENCES"]
     cuts: list[int] = []
-    try:
-        offsets = model.splitter.spans(text, cuts=cuts, limit=max_sentences)
-    except TimeoutError:  # nltk's regex guard (should not happen since the splitter chunks its input)
-        raise APIError(413, "text_too_complex",
-                       "text could not be split into sentences within the time limit; "
-                       "send it in smaller parts, or pre-split as sentences") from None
+    offsets = model.splitter.spans(text, cuts=cuts, limit=max_sentences)
     if len(offsets) > max_sentences:
         raise APIError(413, "too_many_sentences",
                        f"text has more than {max_sentences} sentences; the limit is {max_sentences} per request")

@@ -1,5 +1,6 @@
-"""Throughput settings and tooling: bench.load's generator and reports, gunicorn.conf.py's
-environment switches, the start-up warm-up and the sentence-mark check's fast path.
+"""Throughput settings and tooling: bench.load's generator and reports (bench/load.py and
+bench/load_*.py), gunicorn.conf.py's environment switches, the start-up warm-up and the
+sentence-mark check's fast path.
 
 (The gunicorn run itself, with a worker kill and SIGTERM, is tests/test_gunicorn.py.)
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import service
-from bench import load
+from bench import load, load_client, load_report, load_server
 from model import ModelLoadError
 from service import WARM_UP_ARTICLE, create_app
 
@@ -44,7 +45,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def http_port():
-    server = http.server.ThreadingHTTPServer((load.HOST, 0), _Handler)
+    server = http.server.ThreadingHTTPServer((load_client.HOST, 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1]
@@ -55,47 +56,48 @@ def http_port():
 def test_drive_sends_on_schedule_and_reads_every_answer(http_port):
     stats: dict = {}
     ticks: list[float] = []
-    results = load.drive(http_port, 100, 0.5, load.make_articles(count=3), on_tick=ticks.append, stats=stats)
+    results = load_client.drive(http_port, 100, 0.5, load_client.make_articles(count=3), on_tick=ticks.append,
+                                stats=stats)
     assert len(results) == len(ticks) == 50
     assert [status for _, _, status in results] == [200] * 50
     dues = sorted(due for due, _, _ in results)
     assert dues == pytest.approx([i / 100 for i in range(50)])
     assert all(done >= due for due, done, _ in results)
-    summary = load.summarize(results, 100, 0.5)
+    summary = load_report.summarize(results, 100, 0.5)
     assert summary["ok"] == 50 and summary["errors"] == 0 and summary["p99_ms"] < 1000
     assert set(stats["start_lag_ms"]) == {"p50", "p99", "max"}
 
 
 def test_drive_reports_refused_connections_as_errors():
-    port = load.free_port()  # nothing listens there
-    results = load.drive(port, 50, 0.1, load.make_articles(count=1))
+    port = load_server.free_port()  # nothing listens there
+    results = load_client.drive(port, 50, 0.1, load_client.make_articles(count=1))
     assert len(results) == 5 and {status for _, _, status in results} == {"ConnectionRefusedError"}
-    summary = load.summarize(results, 50, 0.1)
+    summary = load_report.summarize(results, 50, 0.1)
     assert summary["ok"] == 0 and summary["errors"] == 5 and summary["error_kinds"] == ["ConnectionRefusedError"]
 
 
 def test_proc_readers_measure_this_process():
-    cpu = load.ServerCPU(os.getpid())
+    cpu = load_server.ServerCPU(os.getpid())
     cpu.start()
     deadline = time.process_time() + 0.1
     while time.process_time() < deadline:
         pass
     assert cpu.seconds() >= 0.05
-    busy, total = load.machine_cpu()
+    busy, total = load_server.machine_cpu()
     assert 0 < busy <= total
-    memory = load.memory_mb(os.getpid())
+    memory = load_server.memory_mb(os.getpid())
     assert memory["rss_mb"] > 1 and memory["pss_mb"] > 1
-    assert load.process_cpu(2**22 + 1) is None and load.memory_mb(2**22 + 1) == {}
+    assert load_server.process_cpu(2**22 + 1) is None and load_server.memory_mb(2**22 + 1) == {}
 
 
 def test_step_report_and_command_line_parsing():
-    step = {**load.summarize([(0.0, 0.002, 200), (0.01, 0.05, "ConnectionResetError")], 100, 0.02),
+    step = {**load_report.summarize([(0.0, 0.002, 200), (0.01, 0.05, "ConnectionResetError")], 100, 0.02),
             "start_lag_ms": {"p50": 0.1, "p99": 0.2, "max": 0.3}}
-    load._cpu_report(step, gen_s=0.01, server_s=0.03, machine_s=0.05, wall=0.1)
-    step["meets_target"] = load.meets(step, 20.0)
+    load_report.cpu_report(step, gen_s=0.01, server_s=0.03, machine_s=0.05, wall=0.1)
+    step["meets_target"] = load_report.meets(step, 20.0)
     assert step["cpu"]["server_pct"] == 30.0 and step["cpu"]["other_pct"] == 10.0
     assert step["meets_target"] is False  # an error
-    line = load.format_step(step)
+    line = load_report.format_step(step)
     assert "100/s" in line and "MISSED" in line and "ConnectionResetError" in line
     assert load._numbers("400, 600,800") == [400.0, 600.0, 800.0]
     with pytest.raises(argparse.ArgumentTypeError):
@@ -106,7 +108,8 @@ def test_step_report_and_command_line_parsing():
 
 
 def _gunicorn_conf(monkeypatch, **env) -> dict:
-    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_ACCESSLOG", "GUNICORN_MAX_REQUESTS", "GUNICORN_TIMEOUT"):
+    for name in ("PORT", "WEB_CONCURRENCY", "GUNICORN_ACCESSLOG", "GUNICORN_MAX_REQUESTS", "GUNICORN_TIMEOUT",
+                 "GUNICORN_CONTROL_SOCKET"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -126,6 +129,17 @@ def test_gunicorn_conf_defaults_and_switches(monkeypatch):
     assert conf["max_requests"] == 2000 and conf["max_requests_jitter"] == 200
     with pytest.raises(SystemExit, match="GUNICORN_MAX_REQUESTS"):
         _gunicorn_conf(monkeypatch, GUNICORN_MAX_REQUESTS="lots")
+    conf = _gunicorn_conf(monkeypatch)
+    assert conf["control_socket_disable"] is True and "control_socket" not in conf
+    conf = _gunicorn_conf(monkeypatch, GUNICORN_CONTROL_SOCKET="/run/slant/gunicorn.ctl")
+    assert conf["control_socket_disable"] is False and conf["control_socket"] == "/run/slant/gunicorn.ctl"
+
+
+def test_gunicorn_knows_the_control_socket_setting(monkeypatch):
+    cfg = pytest.importorskip("gunicorn.config").Config()
+    assert "control_socket_disable" in cfg.settings  # else gunicorn ignores the name and opens the socket
+    cfg.set("control_socket_disable", _gunicorn_conf(monkeypatch)["control_socket_disable"])
+    assert cfg.control_socket_disable is True
 
 
 class _SpyModel:
