@@ -10,9 +10,10 @@ from bisect import bisect_right
 from functools import lru_cache
 from operator import itemgetter
 
-from model.cue_patterns import (ACRONYMS_UPPER, CAPS2_RE, CAPS_RE, EMPHASIS_WORDS, EXCL_RE, INTRO_COLON_RE,
-                                 KICKER_RE, LEXICON, NEUTRAL_HEAD_RE, QMARK_END_RE, ROMAN_RE, SNEER_RE,
-                                 SO_CALLED_RE, SPEECH_TAG_RE, SPEECHY_RE, SUFFIX_RE, TAIL_RE)
+from model.cue_patterns import (ACRONYMS_UPPER, AGENT_AFTER_RE, AS_END_RE, CAPS2_RE, CAPS_RE, CHARACTERISE_RE,
+                                 CONTRAST_RE, EMPHASIS_WORDS, EXCL_RE, INTERJECTION_AFTER_RE, INTRO_COLON_RE,
+                                 KICKER_RE, LEXICON, NEUTRAL_HEAD_RE, PASSIVE_BEFORE_RE, PREV_WORD_RE, QMARK_END_RE,
+                                 ROMAN_RE, SNEER_RE, SO_CALLED_RE, SPEECH_TAG_RE, SPEECHY_RE, SUFFIX_RE, TAIL_RE)
 from model.lexicon import ACRONYMS, DETERMINERS, TITLE_CUE_PAIRS, TITLE_CUES, normalise
 
 
@@ -46,6 +47,63 @@ def _is_title(before: str) -> bool:
     return " ".join(words[-2:]) in TITLE_CUE_PAIRS
 
 
+def _attributions(sentence: str, hits: list, quoted) -> tuple[list[int], list[tuple[int, bool]]]:
+    """The contrast boundaries of ``sentence`` (starts of ``CONTRAST_RE`` matches) and, per unquoted
+    attribution hit, ``(clause index, passive)``; passive: a participle after a form of *be*/*get*
+    with no ``by`` agent after it (``were told``, ``have been promised``: no speaker is named)."""
+    bounds = [m.start() for m in CONTRAST_RE.finditer(sentence) if not quoted(m.start())] if (
+        "," in sentence or ";" in sentence or "–" in sentence or "—" in sentence) else []
+    found = []
+    for s, e, cats in hits:
+        if "attrib" in cats and not quoted(s):
+            passive = (PASSIVE_BEFORE_RE.search(sentence, max(0, s - 40), s) is not None
+                       and AGENT_AFTER_RE.match(sentence, e) is None)
+            found.append((bisect_right(bounds, s), passive))
+    return bounds, found
+
+
+def _quote_attributed(bounds: list[int], attributions: list[tuple[int, bool]], start: int) -> bool:
+    """Whether an attribution verb credits a speaker with the quote at ``start``: an unquoted attribution
+    verb in the quote's clause, unless it is passive and a contrast clause follows (``Residents were
+    promised a “world-class” network, yet …``: the writer's irony, not a source's words)."""
+    clause = bisect_right(bounds, start)
+    contrasted = clause < len(bounds)
+    return any(c == clause and not (passive and contrasted) for c, passive in attributions)
+
+
+def _characterised(before: str) -> bool:
+    """Whether ``before`` a quote ends in ``<subject> slammed/branded/described … X as``: the subject's words.
+
+    A passive verb (``was slammed as``) names a speaker only with a ``by`` agent."""
+    if not AS_END_RE.search(before):
+        return False
+    m = CHARACTERISE_RE.search(before, max(0, len(before) - 120))
+    if m is None:
+        return False
+    return PASSIVE_BEFORE_RE.search(m.group("prev") + " ") is None or " by " in m.group(0).lower()
+
+
+_BARE_BEFORE = DETERMINERS | frozenset(
+    "these those your every each any some no another such whose which what who he she they we i you of to in for "
+    "with on at by from into against about over under and or but nor as than is are was were be been being has "
+    "have had".split())
+
+
+def _neutral_loaded(sentence: str, s: int, e: int) -> bool:
+    """Loaded-word hits that are not loaded here: a sentence-opening one-word interjection (``Unbelievable!``:
+    the exclamation cue covers it) and a *scheme* modified by a neutral word (``parking scheme``,
+    ``the “voluntary” scheme``); a bare, possessed or pejoratively modified *scheme* stays loaded."""
+    if not sentence[:s].strip() and INTERJECTION_AFTER_RE.match(sentence, e) and " " not in sentence[s:e]:
+        return True
+    if normalise(sentence[s:e]) not in ("scheme", "schemes"):
+        return False
+    m = PREV_WORD_RE.search(sentence, max(0, s - 40), s)
+    if m is None:
+        return False
+    word = m.group(1).strip("'’").lower()
+    return not (word in _BARE_BEFORE or word.endswith(("'s", "’s")) or "loaded" in _match_categories(word))
+
+
 @lru_cache(maxsize=4096)
 def _match_categories(text: str) -> frozenset[str]:
     """Lexicon categories of one LEX_RE match text (empty: not a hit; plural stems count as loaded only)."""
@@ -75,14 +133,16 @@ def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi:
             i = bisect_right(starts, pos) - 1
             return i >= 0 and pos < ends[i]
 
-        attributed = any("attrib" in c and not quoted(s) for s, _, c in hits)
+        bounds, attributions = _attributions(sentence, hits, quoted)
         scare, other, titles = [], [], 0
         for start, end in spans:
             inner = sentence[start + 1:end - 1].strip()
             before = sentence[:start]
             is_title = _is_title(before)
             titles += is_title
-            if (not attributed and not is_title and 1 <= len(inner.split()) <= 4
+            if (not is_title and 1 <= len(inner.split()) <= 4
+                    and not (attributions and _quote_attributed(bounds, attributions, start))
+                    and not _characterised(before)
                     and sum(map(str.isalpha, inner)) >= 2 and not SPEECHY_RE.search(inner)
                     and not INTRO_COLON_RE.search(before)):
                 scare.append((start, end))
@@ -111,7 +171,8 @@ def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi:
         found += [("exclamation", *m.span()) for m in EXCL_RE.finditer(sentence)
                   if free(m.start()) and not any(s <= m.start() < e for s, e in sneers)]
     for s, e, cats in hits:
-        if "loaded" in cats and free(s) and not NEUTRAL_HEAD_RE.search(sentence, max(0, s - 16), s):
+        if ("loaded" in cats and free(s) and not NEUTRAL_HEAD_RE.search(sentence, max(0, s - 16), s)
+                and not _neutral_loaded(sentence, s, e)):
             found.append(("loaded_word", s, e))
         if "first" in cats and free(s):
             found.append(("first_person_opinion", s, e))

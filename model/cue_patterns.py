@@ -40,6 +40,28 @@ NEUTRAL_HEAD_RE = re.compile(
     r"\b(?:tax|sanctions?|training|visa|regulatory|pension|insurance|savings|loan|benefits?|licensing|pilot"
     r"|fitness|exercise|drug|treatment|legal|trade|tariff|colour|color|rhyme|rhyming|incentive|support)\s+$",
     re.IGNORECASE)
+# Quote attribution (see model.cue_decisions): clauses joined by a contrast ("…, but …") are
+# attributed separately; a reporting verb in the passive ("were told", "have been promised")
+# names no speaker unless a "by" agent follows it.
+CONTRAST_RE = re.compile(r"[,;–—]\s*(?:but|yet|although|though|whereas)\b", re.IGNORECASE)
+PASSIVE_BEFORE_RE = re.compile(
+    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|getting)\s+"
+    r"(?:(?:\w+ly|all|also|never|not|once|again|just|since)\s+)?$", re.IGNORECASE)
+AGENT_AFTER_RE = re.compile(r"\s+by\b", re.IGNORECASE)
+# "<subject> slammed/branded/described … X as “…”": the quote is the subject's characterisation.
+CHARACTERISE_VERBS = (
+    "slam slams slammed brand brands branded call calls called describe describes described dismiss dismisses "
+    "dismissed label labels labelled labeled deride derides derided denounce denounces denounced condemn condemns "
+    "condemned decry decries decried hail hails hailed praise praises praised criticise criticises criticised "
+    "criticize criticizes criticized attack attacks attacked mock mocks mocked ridicule ridicules ridiculed "
+    "characterise characterises characterised characterize characterizes characterized portray portrays portrayed "
+    "lambast lambasts lambasted blast blasts blasted reject rejects rejected deplore deplores deplored").split()
+AS_END_RE = re.compile(r"(?<![\w'’-])as(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
+CHARACTERISE_RE = re.compile(
+    rf"(?<![\w'’-])(?P<prev>[\w'’-]+)\s+{trie_pattern(CHARACTERISE_VERBS)}\s+(?:[\w'’-]+\s+){{1,6}}?as"
+    r"(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
+PREV_WORD_RE = re.compile(r"([\w'’-]+)[\s”\"’'»]*$")
+INTERJECTION_AFTER_RE = re.compile(r"\s*!")
 CAPS_RE = re.compile(r"(?<![\w'’-])[A-Z]{2,}(?:['’][A-Z]{1,2})?(?![\w'’-])")
 KICKER_RE = re.compile(r"^\W*[A-Z][A-Z ]+:")
 ROMAN_RE = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")

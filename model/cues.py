@@ -11,9 +11,22 @@ Decisions (documented for editors and tests)
   ``!?;`` and no trailing ``.,:``; when it is not introduced by ``:``; when it is
   not a title or a mention (preceded by *called, titled, named, dubbed, known
   as, film, book, song, album, show, campaign, operation, bill, act, the word*
-  …); and when no attribution verb (*said, told, according to, described* …)
-  occurs outside quotes anywhere in the sentence. ``so-called “X”`` is a
-  scare quote (and a ``so_called`` cue).
+  …); when it does not follow ``<subject> slammed/branded/dismissed/described
+  … X as`` (the subject's words; a passive ``was slammed as`` only with a
+  ``by`` agent); and when no attribution verb (*said, told, according to,
+  described* …) occurs outside quotes in the quote's clause. Clauses are cut
+  at a contrast (``, but``, ``, yet``, ``; although`` …). A passive reporting
+  verb with no ``by`` agent (*were promised, have been told*) names no
+  speaker: it does not attribute a quote whose clause a contrast follows
+  (``Residents were promised a “world-class” network, yet …``); without the
+  contrast it still does (``Residents were told the “temporary closure”
+  would last a week``). ``so-called “X”`` is a scare quote (and a
+  ``so_called`` cue).
+* A loaded word opening the sentence as a one-word interjection
+  (``Unbelievable!``) is not a loaded-word cue (the exclamation cue is).
+  *scheme(s)* after a neutral modifier (``parking scheme``, ``the “voluntary”
+  scheme``) is neutral; bare (``the scheme``, ``a scheme to …``), possessed
+  or after a loaded word (``shameless scheme``) it stays loaded.
 * Exclamation marks, caps emphasis, loaded words and first-person phrases
   are reported only **outside** quotation marks, and not before an unquoted
   speech tag (``…, he said``; ``…, Berlin says, …``).

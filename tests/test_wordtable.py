@@ -144,9 +144,13 @@ def test_babe_protocol_uses_only_the_training_folds_biased_words(tmp_path):
         def __init__(self, model):
             self.model = model
 
-        def predict(self, texts):
+        @property
+        def classes_(self):
+            return self.model.classes_
+
+        def predict_proba(self, texts):
             seen.append((self.model, list(texts)))
-            return self.model.predict(texts)
+            return self.model.predict_proba(texts)
 
     def fitter(train, seed=0, **_):
         return Spy(fit(train, seed=seed, word_table_scale=0.3, span_dir=data_dir))

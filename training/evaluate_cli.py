@@ -88,8 +88,10 @@ def run(model_dirs: list[Path], records, seed: int = 0) -> dict:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the shared corpora (default ../shared/corpora or $SLANT_DATA_DIR).")
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--jobs", default=None, type=click.IntRange(1, None),
+              help="Processes for the protocol fits (default: one per CPU core; results do not depend on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
-def evaluate(model_dir, corpora, split_name, other_dir, data_dir, seed, as_json):
+def evaluate(model_dir, corpora, split_name, other_dir, data_dir, seed, jobs, as_json):
     """Evaluate models.
 
     Without --corpus: run the shared evaluation protocols for the naive
@@ -106,7 +108,7 @@ def evaluate(model_dir, corpora, split_name, other_dir, data_dir, seed, as_json)
     if not corpora:
         if model_dir or other_dir or split_name:
             raise click.ClickException("--model, --compare and --split need at least one --corpus to evaluate on")
-        return _protocols(data_dir, seed, as_json)
+        return _protocols(data_dir, seed, as_json, jobs or len(os.sched_getaffinity(0)))
     from training.train_cli import read_all
 
     records = [r for _, part in read_all(corpora, data_dir) for r in part]
@@ -122,15 +124,23 @@ def evaluate(model_dir, corpora, split_name, other_dir, data_dir, seed, as_json)
     click.echo(json.dumps(result, indent=2) if as_json else format_report(result))
 
 
-def _protocols(data_dir: Path, seed: int, as_json: bool) -> None:
+def _protocols(data_dir: Path, seed: int, as_json: bool, jobs: int = 1) -> None:
     from training.evaluate import fit_naive, run_protocols
+    from training.pseudo import DEFAULT_TABLE, PseudoLabelError
     from training.report import format_side_by_side
+    from training.student import distilled_protocol_fitter
     from training.train import fit
 
     if not (Path(data_dir) / "checkthat2025_en").is_dir() or not (Path(data_dir) / "babe").is_dir():
         raise click.ClickException(f"the shared corpora are not in {data_dir} (set --data-dir or SLANT_DATA_DIR)")
+    systems = {"naive TF-IDF + LR": fit_naive, "slant, gold only": fit}
+    if DEFAULT_TABLE.exists():
+        systems["slant (shipped recipe)"] = distilled_protocol_fitter("auto", data_dir)
+    else:
+        click.echo(f"note: no pseudo-label table at {DEFAULT_TABLE}; the distilled (shipped) recipe is not run",
+                   err=True)
     try:
-        results = run_protocols(data_dir, {"naive TF-IDF + LR": fit_naive, "slant": fit}, seed=seed)
-    except CorpusError as exc:
+        results = run_protocols(data_dir, systems, seed=seed, n_jobs=jobs)
+    except (CorpusError, PseudoLabelError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(results, indent=2) if as_json else format_side_by_side(results))

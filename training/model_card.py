@@ -54,14 +54,23 @@ def render(manifest: dict) -> str:
     if metrics:
         lines += ["| protocol | metric | value |", "|---|---|---|"]
         for key, value in sorted(metrics.items()):
+            if key.endswith("_confusion"):
+                continue
             if isinstance(value, dict):
                 for sub, v in sorted(value.items()):
                     lines.append(f"| {key} | {sub} | {_f(v)} |")
             else:
                 lines.append(f"| {key} | | {_f(value)} |")
+        for key, matrix in sorted(metrics.items()):
+            if key.endswith("_confusion"):
+                lines += ["", f"{key} (rows true, columns predicted; factual, opinion, loaded):", "",
+                          "| true \\ pred | factual | opinion | loaded |", "|---|---|---|---|",
+                          *[f"| {lab} | " + " | ".join(str(v) for v in row) + " |"
+                            for lab, row in zip(("factual", "opinion", "loaded"), matrix)]]
         lines += ["", "Protocols are described in `docs/evaluation.md`; reproduce with `slant evaluate` (baseline and recipe side by side)."]
     else:
         lines.append("No shared-corpus evaluation was recorded for this model.")
+    lines += _distillation(training.get("distillation"))
     lines += _heldout(manifest.get("evaluation"))
     versions = manifest.get("versions", {})
     lines += ["", "## Built with", "", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())), ""]
@@ -69,6 +78,40 @@ def render(manifest: dict) -> str:
     if extra.exists():
         lines += [extra.read_text(encoding="utf-8")]
     return "\n".join(lines)
+
+
+#: Corpora whose text (not labels) forms the unlabelled distillation pool (training/pool.py).
+POOL_LICENSES = [
+    "SemEval-2020 Task 11 PTC news articles (train, dev and test folders), no license stated upstream (aschern/semeval2020_task11)",
+    "BASIL (Fan et al. 2019) sentences, GPL-3.0 (via MBIB)",
+    "MultiDimNews (Färber 2020) sentences, no license stated upstream (via MAGPIE)",
+    "SemEval-2023 Task 3 English paragraphs, Apache-2.0 (via MAGPIE)",
+    "BABE SG1 / MBIC sentences (Spinde et al.), AGPL-3.0",
+]
+
+
+def _distillation(info: dict | None) -> list[str]:
+    """The distillation section: teacher, pool, selection, licenses."""
+    if not info:
+        return []
+    recipe = info.get("teacher_recipe", {})
+    labels = info.get("pool_labels", {})
+    return ["", "## Distillation", "",
+            f"Besides the gold sentences, the model was fitted on {info.get('pool_sentences_used', '?')} of "
+            f"{info.get('pool_sentences', '?')} unlabelled news sentences (pseudo-labels {labels}) labelled by a "
+            f"teacher: {recipe.get('encoder', 'a sentence encoder')} fine-tuned as a three-way classifier on "
+            f"exactly the gold training set above ({recipe.get('epochs', '?')} epochs, lr {recipe.get('lr', '?')}, "
+            f"batch {recipe.get('batch_size', '?')}). A pool sentence is used when the teacher's top probability is "
+            f"at least {info.get('min_confidence', '?')}, labelled with that class and weighted "
+            f"{info.get('weight', '?')} × the balanced weight of its class among the gold sentences. The teacher "
+            "runs only at training time (`slant distill`, optional torch); the shipped artifact is the same "
+            "linear model as before and needs no torch. The teacher's probabilities ship in "
+            f"`training/data/{info.get('table', '?')}` (sha256 `{info.get('table_sha256', '?')}`; hashes and "
+            f"numbers, no text); teacher fingerprint `{info.get('teacher', '?')}`.", "",
+            "The pool's text comes from these corpora (their labels are not used):", "",
+            *[f"- {entry}" for entry in POOL_LICENSES],
+            "", "Every sentence of CheckThat (all splits) and BABE SG2 is excluded from the pool, so no evaluation "
+                "sentence is seen through it; see `docs/distillation.md`."]
 
 
 def _heldout(ev: dict | None) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -100,9 +101,17 @@ def quality_gate(out_dir: Path, test, new_f1: float, force: bool, say) -> dict |
 @click.option("--name", default="slant", show_default=True, help="Model name recorded in the manifest.")
 @click.option("--evaluate/--no-evaluate", "run_eval", default=True, show_default=True,
               help="Also run the shared evaluation protocols (needs the data dir) and record them in the manifest.")
+@click.option("--pseudo-labels", "pseudo", default="auto", show_default=True, metavar="auto|none|PATH",
+              help="Distillation: also fit on the unlabelled pool as labelled by the teacher of exactly this "
+                   "training set, from this table (auto: the shipped table when it has that teacher).")
+@click.option("--pseudo-weight", default=1.0, show_default=True, type=click.FloatRange(0, None),
+              help="Weight of a pool sentence relative to a gold sentence of the same class.")
+@click.option("--pseudo-min-confidence", default=0.9, show_default=True, type=click.FloatRange(0, 1),
+              help="Use only pool sentences whose teacher probability for its top class is at least this.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary on stdout.")
-def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, quiet, as_json):
+def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseudo, pseudo_weight,
+          pseudo_min_confidence, quiet, as_json):
     """Train a model on labelled corpora and write it to --out.
 
     Texts repeated across or within corpora are kept once (normalised text);
@@ -113,8 +122,10 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, quie
     on the same held-out sentences (or with --force).
     """
     from training.corpora import deduplicate
-    from training.evaluate import babe_protocol, checkthat_protocol
+    from training.evaluate import run_protocols
     from training.holdout import estimator_scores, evaluate_scores, rounded, split_records
+    from training.pseudo import PseudoLabelError
+    from training.student import distilled_protocol_fitter, recipe_for
     from training.train import DEFAULT_DATA_DIR, default_corpora, fit, train_and_save
 
     started = time.perf_counter()
@@ -132,11 +143,19 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, quie
             click.echo(line, err=True)
     train_part, test_part, how = split_records(kept, holdout, seed)
     say(f"holding out {len(test_part)} sentences ({how}); fitting on {len(train_part)}")
+    try:
+        fitter, distillation, note = recipe_for(pseudo, train_part, data_dir, pseudo_weight, pseudo_min_confidence)
+    except PseudoLabelError as exc:
+        raise click.ClickException(f"--pseudo-labels {pseudo}: {exc}") from None
+    say(note)
     fit_started = time.perf_counter()
     try:
-        estimator = fit(train_part, seed=seed)
+        estimator = fitter(train_part, seed=seed)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    if distillation:
+        distillation.update(getattr(estimator, "distillation_", {}))
+        say(f"fitted on {len(train_part)} gold + {distillation['pool_sentences_used']} teacher-labelled pool sentences")
     evaluation = None
     if test_part:
         evaluation = evaluate_scores(test_part, estimator_scores(estimator, [r.text for r in test_part]))
@@ -148,17 +167,28 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, quie
         if not (Path(data_dir) / "checkthat2025_en").is_dir():
             raise click.ClickException(f"--evaluate needs the shared corpora in {data_dir} (or pass --no-evaluate)")
         say("evaluating on CheckThat dev_test (factual vs opinion-or-loaded)")
-        ct = checkthat_protocol(data_dir, seed=seed)
-        say(f"  macro-F1 {ct['macro_f1']:.3f}; evaluating BABE SG2 5-fold CV")
-        babe = babe_protocol(data_dir, seed=seed)
+        protocol_fitter = distilled_protocol_fitter(pseudo, data_dir, pseudo_weight, pseudo_min_confidence) \
+            if distillation else fit
+        say("  and BABE SG2 5-fold CV (6 fits, one process per CPU core)")
+        try:
+            both = run_protocols(data_dir, {"recipe": protocol_fitter}, seed=seed,
+                                 n_jobs=len(os.sched_getaffinity(0)))["recipe"]
+            ct, babe = both["checkthat"], both["babe"]
+            say(f"  CheckThat macro-F1 {ct['macro_f1']:.3f}")
+        except PseudoLabelError as exc:
+            raise click.ClickException(f"--evaluate: {exc} (or pass --no-evaluate)") from None
         metrics = {"checkthat_dev_test": {"macro_f1": ct["macro_f1"], "ci95_low": ct["ci95"][0],
                                           "ci95_high": ct["ci95"][1]},
                    "babe_sg2_5fold": {"loaded_vs_not_macro_f1": babe["loaded_vs_not"]["macro_f1"],
-                                      "three_way_macro_f1": babe["three_way"]["macro_f1"]}}
+                                      "three_way_macro_f1": babe["three_way"]["macro_f1"],
+                                      "three_way_brier": babe["three_way"]["calibration"]["brier"]},
+                   "babe_sg2_5fold_three_way_confusion": babe["three_way"]["confusion"]}
         say(f"  loaded-vs-not macro-F1 {metrics['babe_sg2_5fold']['loaded_vs_not_macro_f1']:.3f}")
     shown = [spec.replace(str(data_dir), "$DATA_DIR") for spec in specs]
     extra = {"fit_seconds": round(time.perf_counter() - fit_started, 2), "holdout": how, "heldout_sentences": len(test_part),
              "duration_seconds": round(time.perf_counter() - started, 2)}
+    if distillation:
+        extra["distillation"] = distillation
     manifest = train_and_save(train_part, out_dir, seed=seed, name=name, metrics=metrics, corpora=shown,
                               evaluation=evaluation, dropped=(duplicates, conflicts), extra=extra,
                               estimator=estimator)
