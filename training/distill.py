@@ -14,7 +14,6 @@ it, so an interrupted run resumes where it stopped.
 from __future__ import annotations
 
 import logging
-import os
 import platform
 import time
 from datetime import datetime, timezone
@@ -86,9 +85,3 @@ def distill(data_dir: Path, out: Path = DEFAULT_TABLE, only: list[str] | None = 
         log.info("%s: done in %.0f s, saved to %s", name, time.perf_counter() - started, out)
     return table
 
-
-if __name__ == "__main__":  # python -m training.distill DATA_DIR [OUT] (the CLI is 'slant distill')
-    import sys
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    distill(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_TABLE,
-            only=sys.argv[3].split(",") if len(sys.argv) > 3 else None, threads=int(os.environ.get("THREADS", 2)))

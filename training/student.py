@@ -22,7 +22,7 @@ import numpy as np
 
 from model.features import build_pipeline
 from model.pipeline import LABELS
-from training.corpora import Record, normalise
+from training.corpora import CorpusError, Record, normalise
 from training.pool import build_pool, pool_keys
 from training.pseudo import DEFAULT_TABLE, PseudoLabels, select
 from training.train import DEFAULT_DATA_DIR, _widen
@@ -149,9 +149,7 @@ def recipe_for(spec: str, records: list[Record], data_dir: Path | str | None = N
     data_dir = Path(data_dir or DEFAULT_DATA_DIR)
     try:
         load_pool(data_dir, table)
-    except PseudoLabelError:
-        raise
-    except Exception as exc:  # CorpusError and friends: the pool needs the shared corpora
+    except CorpusError as exc:  # the pool is rebuilt from the shared corpora
         raise PseudoLabelError(f"distillation needs the unlabelled pool from {data_dir}: {exc}") from None
     fitter = functools.partial(fit_distilled, table=table, data_dir=data_dir, weight=weight,
                                min_confidence=min_confidence)
