@@ -42,7 +42,7 @@ import os, sys, time, json
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"): os.environ[v] = "1"
 t0 = time.perf_counter()
 from model.artifact import load_model
-m = load_model()
+m = load_model(sys.argv[2] if len(sys.argv) > 2 else None)
 if sys.argv[1] == "reference": m.scorer = None
 m.classify_text("Warm up. One sentence.")
 ready = time.perf_counter() - t0
@@ -99,9 +99,9 @@ def articles_latency(fn, articles, rounds=3):
     return np.percentile(lat, 50) * 1e3, np.percentile(lat, 99) * 1e3
 
 
-def subprocess_load(mode: str, sentences: list[str]) -> dict:
+def subprocess_load(mode: str, sentences: list[str], model_dir: Path | None = None) -> dict:
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, mode], cwd=ROOT, stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, mode, *([str(model_dir)] if model_dir else [])], cwd=ROOT, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
     wall = time.perf_counter() - start
@@ -115,6 +115,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--model", type=Path, default=None, help="model directory (default: the shipped model)")
     args = parser.parse_args(argv)
     threadpool_limits(1)
     print(machine())
@@ -125,7 +126,7 @@ def main(argv=None) -> None:
     t = time.perf_counter()
     naive = naive_pipeline().fit(texts, labels)
     print(f"naive pipeline fitted in {time.perf_counter() - t:.1f} s")
-    model = load_model()
+    model = load_model(args.model)
     fast = model.scorer
     assert fast is not None, "compiled scorer not shipped"
 
@@ -165,7 +166,7 @@ def main(argv=None) -> None:
 
     # per-block profile of the fast path (warm word cache, cue cache cleared)
     print("\nfast path per stage (us/sentence, median of repeats):")
-    n_cls = len(fast.classes_)
+    n_cls = fast.word_coef.shape[1]  # decision columns (4 for a two-head model)
     stages = {}
     stages["join + lower + split"] = timed(lambda: JOIN.join(texts).lower().split(), args.repeats)
     words = JOIN.join(texts).lower().split()
@@ -173,6 +174,9 @@ def main(argv=None) -> None:
     ids, matrix, tok_ptr, tok_ids = fast.cache.lookup(words)
     y = np.zeros((n, n_cls))
     stages["word n-gram block"] = timed(lambda: fast._word_block(y, ids, tok_ptr, tok_ids, n), args.repeats)
+    if fast.table_rates is not None:
+        toks, rows = fast._word_block(y, ids, tok_ptr, tok_ids, n)
+        stages["loaded-word table block"] = timed(lambda: fast._table_block(y, toks, rows, n), args.repeats)
     stages["char n-gram block"] = timed(lambda: fast._char_block(y, ids, matrix, n), args.repeats)
     stages["cue features"] = timed(lambda: cues.cue_feature_matrix(texts), args.repeats, cold_cues)
     for k, v in stages.items():
@@ -199,7 +203,7 @@ def main(argv=None) -> None:
 
     print("\nmodel load + peak RSS (fresh subprocess; classify all sentences in chunks of 1000):")
     for mode in ("fast", "reference"):
-        info = subprocess_load(mode, texts)
+        info = subprocess_load(mode, texts, args.model)
         print(f"  {mode:10s} start->ready {info['wall_to_ready_s']:.2f} s (in-process import+load "
               f"{info['load_s']:.2f} s), RSS at ready {info['ready_rss_mb']:.0f} MB, peak {info['peak_rss_mb']:.0f} MB, "
               f"heavy modules imported at ready: {', '.join(info['heavy_imports']) or 'none'}")

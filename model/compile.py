@@ -2,10 +2,15 @@
 
 Training keeps the scikit-learn pipeline (``classifier.joblib``, the reference the
 evaluation and the equality checks use); serving loads ``scorer.npz``, written
-here, and never imports scikit-learn. Only the shipped pipeline shape compiles:
-``FeatureUnion([word TF-IDF over model.features.word_ngrams, char_wb TF-IDF,
-CueFeatures])`` followed by a multinomial ``LogisticRegression``; anything else
-raises :class:`ValueError` (the model then serves through scikit-learn).
+here, and never imports scikit-learn. Two shapes compile:
+
+* ``Pipeline([FeatureUnion([word TF-IDF over model.features.word_ngrams, char_wb
+  TF-IDF, CueFeatures]), multinomial LogisticRegression])`` (:func:`compile_pipeline`);
+* :class:`model.heads.TwoHeadClassifier` over the same blocks (:func:`compile_two_heads`):
+  the head's log-odds column of the three-way model is folded into the weights
+  (it is linear in the features), leaving four decision columns.
+
+Anything else raises :class:`ValueError` (the model then serves through scikit-learn).
 """
 
 from __future__ import annotations
@@ -19,13 +24,17 @@ from model import features as F
 from model.cues import FEATURE_NAMES
 from model.scorer import FORMAT, SEP, SUB, Scorer
 
+NO_TABLE = {"table_token_ids": np.zeros(0, np.int64), "table_rates": np.zeros((0, 0)),
+            "table_threshold": np.array(0.0), "table_mean": np.zeros(0), "table_std": np.zeros(0),
+            "table_scale": np.array(0.0)}
+
 
 def _is_tfidf(t) -> bool:
     return (type(t).__name__ == "TfidfVectorizer" and t.use_idf and t.sublinear_tf and t.norm == "l2"
             and t.input == "content" and t.preprocessor is None)
 
 
-def _word_arrays(vec) -> dict:
+def _word_arrays(vec, extra_tokens=()) -> dict:
     tokens: dict[str, int] = {}
     uni, bi = {}, {}
     for term, col in vec.vocabulary_.items():
@@ -37,6 +46,8 @@ def _word_arrays(vec) -> dict:
             bi[(a, b)] = col
         else:
             raise ValueError(f"unexpected word n-gram {term!r}")
+    for token in extra_tokens:  # words only the table block looks up
+        tokens.setdefault(token, len(tokens))
     uni_col = np.full(len(tokens), -1, np.int64)
     uni_col[list(uni)] = list(uni.values())
     keys = np.array([a * len(tokens) + b for a, b in bi], np.int64)
@@ -46,20 +57,8 @@ def _word_arrays(vec) -> dict:
             "word_idf": vec.idf_.astype(np.float32)}
 
 
-def compile_pipeline(pipeline) -> dict[str, np.ndarray]:
-    """Return the :data:`model.scorer.ARRAYS` of a fitted pipeline.
-
-    Raises
-    ------
-    ValueError
-        If the pipeline is not the shipped shape (see the module docstring).
-    """
-    steps = getattr(pipeline, "steps", None)
-    if not steps or len(steps) != 2 or not hasattr(steps[0][1], "transformer_list"):
-        raise ValueError("expected Pipeline([FeatureUnion, LogisticRegression])")
-    union, clf = steps[0][1], steps[1][1]
-    if type(clf).__name__ != "LogisticRegression" or clf.coef_.shape[0] != len(clf.classes_):
-        raise ValueError("expected a multinomial LogisticRegression")
+def _feature_blocks(union):
+    """The word, char and cue blocks of a fitted FeatureUnion, validated."""
     names = [name for name, t in union.transformer_list if t not in ("drop", None)]
     blocks = dict((name, t) for name, t in union.transformer_list if t not in ("drop", None))
     if names != ["word", "char", "cues"] or getattr(union, "transformer_weights", None):
@@ -74,18 +73,69 @@ def compile_pipeline(pipeline) -> dict[str, np.ndarray]:
     grams = sorted(char.vocabulary_, key=char.vocabulary_.get)
     if any(SEP in g or SUB in g for g in grams):
         raise ValueError("char vocabulary contains NUL or \\x01; cannot compile")
-    coef = clf.coef_.T  # (n_features, n_classes), in the classifier's own dtype (float32 when X is)
+    return word, char, cues, grams
+
+
+def _arrays(union, classes, coef, intercept, combine: str, table=None, table_coef=None) -> dict:
+    """Scorer arrays from feature blocks and ``coef`` ``(n_features, n_columns)`` over ``[word, char, cues]``."""
+    word, char, cues, grams = _feature_blocks(union)
     n_word, n_char = len(word.vocabulary_), len(grams)
     if coef.shape[0] != n_word + n_char + len(FEATURE_NAMES):
         raise ValueError(f"classifier has {coef.shape[0]} features, blocks give {n_word + n_char + len(FEATURE_NAMES)}")
-    arrays = {"format": np.array(FORMAT), "classes": np.array([str(c) for c in clf.classes_]),
-              "intercept": clf.intercept_, **_word_arrays(word),
-              "word_coef": coef[:n_word], "char_ngrams": np.array(grams, dtype=str),
+    table_words = sorted(table.word_index_, key=table.word_index_.get) if table is not None else []
+    words = _word_arrays(word, table_words)
+    arrays = {"format": np.array(FORMAT), "classes": np.array([str(c) for c in classes]), "intercept": intercept,
+              **words, "word_coef": coef[:n_word], "char_ngrams": np.array(grams, dtype=str),
               "char_ngram_range": np.array(char.ngram_range, np.int64), "char_idf": char.idf_.astype(np.float32),
               "char_coef": coef[n_word:n_word + n_char], "cue_names": np.array(FEATURE_NAMES),
-              "cue_scale": np.array(cues.scale, np.float32), "cue_coef": coef[n_word + n_char:]}
+              "cue_scale": np.array(cues.scale, np.float32), "cue_coef": coef[n_word + n_char:],
+              "combine": np.array(combine), **NO_TABLE, "table_coef": np.zeros((0, coef.shape[1]), coef.dtype)}
+    if table is not None:
+        index = {str(t): i for i, t in enumerate(words["word_tokens"])}
+        arrays.update(table_token_ids=np.array([index[w] for w in table_words], np.int64),
+                      table_rates=np.asarray(table.rates_, np.float64), table_threshold=np.array(table.threshold),
+                      table_mean=np.asarray(table.mean_, np.float64), table_std=np.asarray(table.std_, np.float64),
+                      table_scale=np.array(table.scale), table_coef=np.ascontiguousarray(table_coef))
     Scorer(arrays)  # validates shapes
     return arrays
+
+
+def compile_pipeline(pipeline) -> dict[str, np.ndarray]:
+    """Return the :class:`model.scorer.Scorer` arrays of a fitted Slant pipeline.
+
+    Raises
+    ------
+    ValueError
+        If the pipeline is not the shipped shape (see the module docstring).
+    """
+    if type(pipeline).__name__ == "TwoHeadClassifier":
+        return compile_two_heads(pipeline)
+    steps = getattr(pipeline, "steps", None)
+    if not steps or len(steps) != 2 or not hasattr(steps[0][1], "transformer_list"):
+        raise ValueError("expected Pipeline([FeatureUnion, LogisticRegression])")
+    union, clf = steps[0][1], steps[1][1]
+    if type(clf).__name__ != "LogisticRegression" or clf.coef_.shape[0] != len(clf.classes_):
+        raise ValueError("expected a multinomial LogisticRegression")
+    # coef in the classifier's own dtype (float32 when X is)
+    return _arrays(union, clf.classes_, clf.coef_.T, clf.intercept_, "softmax")
+
+
+def compile_two_heads(model) -> dict[str, np.ndarray]:
+    """Scorer arrays of a fitted :class:`model.heads.TwoHeadClassifier` (``combine="hier"``).
+
+    The three-way model sees ``[features, w * z]`` with ``z = beta . [features, table] + b``
+    (the head's log-odds): its columns become ``coef + w * c_z * beta`` over the
+    features and ``w * c_z * beta_table`` over the table block; the fourth column is the head.
+    """
+    clf, head, w = model.classifier_, model.head_, float(model.stack_weight)
+    n_feat = clf.coef_.shape[1] - 1
+    if clf.coef_.shape[0] != 3 or head.coef_.shape[0] != 1 or head.coef_.shape[1] != n_feat + model.table_.n_features_out_:
+        raise ValueError("TwoHeadClassifier weights do not match its feature blocks")
+    c_z, beta, b_head = clf.coef_[:, n_feat], head.coef_[0], float(head.intercept_[0])
+    coef = np.c_[clf.coef_[:, :n_feat].T + w * np.outer(beta[:n_feat], c_z), beta[:n_feat]]
+    table_coef = np.c_[w * np.outer(beta[n_feat:], c_z), beta[n_feat:]]
+    intercept = np.r_[clf.intercept_ + w * c_z * b_head, b_head]
+    return _arrays(model.features_, clf.classes_, coef, intercept, "hier", model.table_, table_coef)
 
 
 def save_scorer(pipeline, path: Path) -> None:

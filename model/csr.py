@@ -66,7 +66,8 @@ def tfidf_add(y: np.ndarray, m: tuple, idf: np.ndarray, coef: np.ndarray) -> Non
         csr_sort_indices(n, indptr, indices, counts)
     vals = np.log(counts)
     vals += np.float32(1.0)
-    vals *= idf[indices]
+    scratch = idf.take(indices)  # float32 scratch: the idf per entry, later the squares
+    vals *= scratch
     if y.dtype == np.float32:  # sklearn's order: squares summed one by one, values divided, then the product
         rows = np.repeat(np.arange(n), np.diff(indptr))
         norm = np.sqrt(np.bincount(rows, weights=np.square(vals).astype(np.float64), minlength=n))
@@ -75,11 +76,18 @@ def tfidf_add(y: np.ndarray, m: tuple, idf: np.ndarray, coef: np.ndarray) -> Non
         csr_matvecs(n, coef.shape[0], k, indptr, indices, vals, coef.ravel(), y.reshape(-1))
         return
     # float64: same numbers to ~1e-16, fewer passes -- row sums of squares by reduceat, and each
-    # row's product divided by its norm instead of each value
-    squares = np.append(np.square(vals).astype(np.float64), 0.0)  # the 0 keeps reduceat in bounds
-    norm = np.sqrt(np.add.reduceat(squares, indptr[:-1]))
+    # row's product divided by its norm instead of each value. One float64 buffer holds the squares
+    # (squared in float32, then widened; a last 0 keeps reduceat in bounds), then the values: fewer
+    # large temporaries than ``np.append(np.square(vals).astype(np.float64), 0.0)`` (same bits).
+    nnz = len(vals)
+    wide = np.empty(nnz + 1, np.float64)
+    wide[nnz] = 0.0
+    np.square(vals, out=scratch, dtype=np.float32)
+    wide[:nnz] = scratch
+    norm = np.sqrt(np.add.reduceat(wide, indptr[:-1]))
     norm[(np.diff(indptr) == 0) | (norm == 0)] = 1.0  # reduceat gives a stray value for an empty row
+    wide[:nnz] = vals
     z = np.zeros_like(y)
-    csr_matvecs(n, coef.shape[0], k, indptr, indices, vals.astype(np.float64), coef.ravel(), z.reshape(-1))
+    csr_matvecs(n, coef.shape[0], k, indptr, indices, wide[:nnz], coef.ravel(), z.reshape(-1))
     z /= norm[:, None]
     y += z

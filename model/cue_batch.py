@@ -23,7 +23,8 @@ How (each step is exact, not an approximation; :mod:`model.cue_scan` has the sca
   right, skipping those inside the previous match, finds exactly what ``finditer`` finds.
 * Only sentences that can have a cue (a quote, a loaded or first-person hit, ``!`` or
   ``?``, a sneer aside, "called", caps emphasis) run the shared cue decisions
-  :func:`model.cue_decisions._find_cues`.
+  :func:`model.cue_decisions._find_cues`, with two hints from the run table that let it skip a
+  regex: whether a speech-tag verb occurs, and which loaded hits follow a neutral compound head word.
 * The vectorised pass costs a fixed number of numpy calls (about 100 us per call) plus
   about 9 us per sentence; the per-sentence path about 43 us per sentence, so fewer than
   :data:`SMALL` distinct sentences take the per-sentence path (measured with
@@ -40,7 +41,8 @@ from model.cue_patterns import CAPS_RE, SNEER_RE
 from model.cue_scan import Batch, lexicon_hits, matches_within, quote_spans, usual
 from model.cue_tables import (ALNUM, ALPHA, APOSTROPHE_LETTER, ASCII_UPPER, DIGIT, JOINER, LEX_BEFORE, LOWER_TITLE,
                               UPPER, char_tables, log1p_table)
-from model.cue_words import CATEGORY_BITS, CLASS_BITS, NOT_SUPERLATIVE_WORD, run_table
+from model.cue_words import (CATEGORY_BITS, CLASS_BITS, NEUTRAL_HEAD_WORD, NOT_SUPERLATIVE_WORD, TAG_VERB_WORD,
+                              run_table)
 from model.cues import CUE_TYPES, FEATURE_NAMES, Cue, _analyse
 
 SMALL = 4  # fewer distinct sentences than this: the per-sentence path is faster (measured: bench.cues)
@@ -61,6 +63,7 @@ _CLASS_SHIFT = CLASS_BITS[0].bit_length() - 1
 _EIGHT = np.arange(8)
 assert [CATEGORY_BITS[c] for c in ("attrib", "hedge", "intens", "modal")] == [1, 2, 4, 8]
 _EVENT_HIT = CATEGORY_BITS["loaded"] | CATEGORY_BITS["first"]
+_LOADED = CATEGORY_BITS["loaded"]
 _CALLED = bytes(ord(c) - 96 for c in "called")  # letter codes
 
 
@@ -217,8 +220,15 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     event |= called
     event[list(spans)] = True
     event &= ~b.special
+    # hints for the decisions: a speech tag needs a TAG_VERB_WORDS run; a neutral compound head before a
+    # loaded hit is the alnum run before it, a NEUTRAL_HEAD_WORDS word
+    speech = b.mark(rs[(codes & TAG_VERB_WORD) != 0])
+    loaded_at = hit_pos[(hit_bits & _LOADED) != 0]
+    before = rs.searchsorted(loaded_at) - 1
+    neutral = loaded_at[(before >= 0) & ((codes.take(np.maximum(before, 0)) & NEUTRAL_HEAD_WORD) != 0)]
     cue_cells, quote_rows, quote_values, fractions = _decide(b, event, spans, caps, called, n_tok - summed[0],
-                                                            (hit_pos, hit_end, hit_src), longer_cats, cues)
+                                                            (hit_pos, hit_end, hit_src), longer_cats, cues,
+                                                            (speech, neutral))
 
     # the counts behind the log1p columns (and the attribution count)
     cells = np.concatenate([cells, np.array(cue_cells, dtype=np.intp)])
@@ -244,20 +254,35 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     return cues, out
 
 
-def _decide(b: Batch, event, spans, caps, called, n_multi, hits, longer_cats, cues):
+def _decide(b: Batch, event, spans, caps, called, n_multi, hits, longer_cats, cues, hints):
     """Run :func:`_find_cues` on the ``event`` sentences; fill ``cues`` and return the cue cells
-    (``sentence * len(FEATURE_NAMES) + type``) and the quote rows, counts and quoted fractions."""
+    (``sentence * len(FEATURE_NAMES) + type``) and the quote rows, counts and quoted fractions.
+
+    ``hints``: per sentence, whether a speech tag is possible, and the loaded hits (positions in
+    the joined text) a neutral compound head may precede (see :func:`_find_cues`)."""
     texts, bases, categories = b.texts, b.bases, run_table().categories
-    hit_from = hits[0].searchsorted(b.starts).tolist()
-    hit_starts, hit_stops = hits[0].tolist(), hits[1].tolist()
-    hit_cats = [categories[k] if k >= 0 else longer_cats[~k] for k in hits[2].tolist()]
-    n_multi, called = n_multi.tolist(), called.tolist()
+    hit_pos, hit_end, hit_src = hits
+    if len(hit_pos):  # only the hits of event sentences, with offsets into their sentence
+        hit_sid = b.sid(hit_pos)
+        keep = event.take(hit_sid)
+        hit_pos, hit_end, hit_src, hit_sid = hit_pos[keep], hit_end[keep], hit_src[keep], hit_sid[keep]
+        base = b.starts.take(hit_sid)
+        hit_pos, hit_end = hit_pos - base, hit_end - base
+    hit_from = np.searchsorted(hit_sid, np.arange(len(texts) + 1)).tolist() if len(hit_pos) else [0] * (len(texts) + 1)
+    hit_starts, hit_stops = hit_pos.tolist(), hit_end.tolist()
+    hit_cats = [categories[k] if k >= 0 else longer_cats[~k] for k in hit_src.tolist()]
+    speech, neutral_at = hints
+    neutral: dict[int, set[int]] = {}
+    for pos, i in zip(neutral_at.tolist(), b.sid(neutral_at).tolist()):
+        neutral.setdefault(i, set()).add(pos - bases[i])
+    n_multi, called, speech = n_multi.tolist(), called.tolist(), speech.tolist()
     cue_cells, quote_rows, quote_values, fractions = [], [], [], []
     for i in event.nonzero()[0].tolist():
-        text, sentence_spans, base, first, last = texts[i], spans.get(i, []), bases[i], hit_from[i], hit_from[i + 1]
-        sentence_hits = [] if last == first else [(s - base, e - base, c) for s, e, c in zip(
-            hit_starts[first:last], hit_stops[first:last], hit_cats[first:last])]
-        found, n_other, titles = _find_cues(text, sentence_hits, sentence_spans, n_multi[i], caps.get(i, ()), called[i])
+        text, sentence_spans, first, last = texts[i], spans.get(i, []), hit_from[i], hit_from[i + 1]
+        sentence_hits = list(zip(hit_starts[first:last], hit_stops[first:last], hit_cats[first:last])) if (
+            last != first) else []
+        found, n_other, titles = _find_cues(text, sentence_hits, sentence_spans, n_multi[i], caps.get(i, ()), called[i],
+                                            speech[i], neutral.get(i, ()))
         if found:
             cues[i] = tuple([_new_cue(t, s, e, text[s:e]) for t, s, e in found])
             cue_cells += [i * _N_COLUMNS + _TYPE_INDEX[t] for t, _, _ in found]

@@ -50,16 +50,21 @@ def _is_title(before: str) -> bool:
 def _attributions(sentence: str, hits: list, quoted) -> tuple[list[int], list[tuple[int, bool]]]:
     """The contrast boundaries of ``sentence`` (starts of ``CONTRAST_RE`` matches) and, per unquoted
     attribution hit, ``(clause index, passive)``; passive: a participle after a form of *be*/*get*
-    with no ``by`` agent after it (``were told``, ``have been promised``: no speaker is named)."""
+    with no ``by`` agent after it (``were told``, ``have been promised``: no speaker is named).
+
+    Only :func:`_quote_attributed` reads them, and only when there is an attribution hit, so the
+    boundaries are looked for only then; ``passive`` matters only with a boundary (it is False
+    without one).
+    """
+    verbs = [(s, e) for s, e, cats in hits if "attrib" in cats and not quoted(s)]
+    if not verbs:
+        return [], []
     bounds = [m.start() for m in CONTRAST_RE.finditer(sentence) if not quoted(m.start())] if (
         "," in sentence or ";" in sentence or "–" in sentence or "—" in sentence) else []
-    found = []
-    for s, e, cats in hits:
-        if "attrib" in cats and not quoted(s):
-            passive = (PASSIVE_BEFORE_RE.search(sentence, max(0, s - 40), s) is not None
-                       and AGENT_AFTER_RE.match(sentence, e) is None)
-            found.append((bisect_right(bounds, s), passive))
-    return bounds, found
+    if not bounds:
+        return bounds, [(0, False)] * len(verbs)
+    return bounds, [(bisect_right(bounds, s), PASSIVE_BEFORE_RE.search(sentence, max(0, s - 40), s) is not None
+                     and AGENT_AFTER_RE.match(sentence, e) is None) for s, e in verbs]
 
 
 def _quote_attributed(bounds: list[int], attributions: list[tuple[int, bool]], start: int) -> bool:
@@ -71,11 +76,24 @@ def _quote_attributed(bounds: list[int], attributions: list[tuple[int, bool]], s
     return any(c == clause and not (passive and contrasted) for c, passive in attributions)
 
 
+# The lower-cased last two characters AS_END_RE's match can end in, before white space ("a" after white
+# space is tested apart). "ſ" (long s) matches "s" under IGNORECASE and is its own lower case; the other
+# letters fold to their ASCII lower case (tests/test_speed_equivalence.py checks every BMP character).
+_AS_END_TAILS = frozenset(("as", "aſ", "an", "he"))
+
+
+def _as_end_possible(before: str) -> bool:
+    """False only if ``AS_END_RE`` cannot match ``before``: its match ends in "as", " a", "an" or "he"
+    (case-insensitively), then white space only (``\\s`` is ``str.isspace``, as ``rstrip`` strips)."""
+    tail = before.rstrip()[-2:].lower()
+    return tail in _AS_END_TAILS or (tail[1:] == "a" and tail[:1].isspace())
+
+
 def _characterised(before: str) -> bool:
     """Whether ``before`` a quote ends in ``<subject> slammed/branded/described … X as``: the subject's words.
 
     A passive verb (``was slammed as``) names a speaker only with a ``by`` agent."""
-    if not AS_END_RE.search(before):
+    if not _as_end_possible(before) or not AS_END_RE.search(before):
         return False
     m = CHARACTERISE_RE.search(before, max(0, len(before) - 120))
     if m is None:
@@ -116,14 +134,17 @@ def _match_categories(text: str) -> frozenset[str]:
 
 
 def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi: int, caps: list | None = None,
-               called: bool | None = None) -> tuple[list[tuple[str, int, int]], int, int]:
+               called: bool | None = None, speech: bool | None = None,
+               neutral=None) -> tuple[list[tuple[str, int, int]], int, int]:
     """The cue decisions of one sentence, shared by :func:`_analyse` and :mod:`model.cue_batch`.
 
     ``hits`` are its :func:`_lexicon_hits`, ``spans`` its ``QUOTE_RE`` spans, ``n_multi``
     its number of ``WORD_RE`` words longer than one character; ``caps`` (its ``CAPS_RE``
     matches) and ``called`` (whether its ``lower()`` contains "called") are computed when
-    None. Returns the sorted ``(type, start, end)`` cues, the number of non-scare quotes
-    and the number of titles.
+    None. Speed hints from :mod:`model.cue_batch` (None: unknown): ``speech`` False when no
+    ``SPEECH_TAG_RE`` match is possible, ``neutral`` the hit starts a ``NEUTRAL_HEAD_RE``
+    head may precede (a container). Returns the sorted ``(type, start, end)`` cues, the
+    number of non-scare quotes and the number of titles.
     """
     if spans:
         starts, ends = [s for s, _ in spans], [e for _, e in spans]
@@ -157,7 +178,8 @@ def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi:
     def free(pos: int) -> bool:
         """True if ``pos`` is outside every quote and after any unquoted speech tag."""
         if not tag_end:
-            tags = [m.start() for m in SPEECH_TAG_RE.finditer(sentence)] if "," in sentence or "–" in sentence else []
+            tags = [m.start() for m in SPEECH_TAG_RE.finditer(sentence)] if speech is not False and (
+                "," in sentence or "–" in sentence) else []
             tag_end.append(tags[-1] if tags else -1)
         return pos >= tag_end[0] and not quoted(pos)
 
@@ -171,7 +193,8 @@ def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi:
         found += [("exclamation", *m.span()) for m in EXCL_RE.finditer(sentence)
                   if free(m.start()) and not any(s <= m.start() < e for s, e in sneers)]
     for s, e, cats in hits:
-        if ("loaded" in cats and free(s) and not NEUTRAL_HEAD_RE.search(sentence, max(0, s - 16), s)
+        if ("loaded" in cats and free(s) and not ((neutral is None or s in neutral)
+                                                   and NEUTRAL_HEAD_RE.search(sentence, max(0, s - 16), s))
                 and not _neutral_loaded(sentence, s, e)):
             found.append(("loaded_word", s, e))
         if "first" in cats and free(s):

@@ -30,16 +30,20 @@ TAG_VERB = (r"(?:said|says|say|added|adds|insisted|insists|claimed|claims|wrote|
              r"|argued|argues|warned|warns|explained|noted|replied|stated|declared|tweeted|believes|thinks)")
 SPEECH_TAG_RE = re.compile(rf"[,;–—]\s*(?:{SUBJ}\s+{TAG_VERB}|{TAG_VERB}\s+{SUBJ})\b"
                             r"(?=\s*(?:[.,;:!?…–—)]|$)|\s+(?:on|in|at|after|before|during|last|this|yesterday|today)\b)")
+# Speed only (model.cue_batch): a SPEECH_TAG_RE match holds one of these words as a whole alnum run.
+TAG_VERB_WORDS = frozenset(re.match("[a-z]+", verb).group() for verb in TAG_VERB[3:-1].split("|"))
 SO_CALLED_RE = re.compile(r"\bso[-‐‑ ]called\b", re.IGNORECASE)
 EXCL_RE = re.compile(r"!+")
 QMARK_END_RE = re.compile(r"(\?+)[!?]*[\s)\]]*$")
 SNEERS = trie_pattern([s for s in SNEER_ASIDES if s not in "!?"])
 SNEER_RE = re.compile(rf"[(\[]\s*(?:{SNEERS}\s*[!?]*|[!?]+)\s*[)\]]", re.IGNORECASE)
 # Neutral compounds: "tax regime", "pension scheme", "training regime" are not loaded.
-NEUTRAL_HEAD_RE = re.compile(
-    r"\b(?:tax|sanctions?|training|visa|regulatory|pension|insurance|savings|loan|benefits?|licensing|pilot"
-    r"|fitness|exercise|drug|treatment|legal|trade|tariff|colour|color|rhyme|rhyming|incentive|support)\s+$",
-    re.IGNORECASE)
+NEUTRAL_HEADS = ("tax|sanctions?|training|visa|regulatory|pension|insurance|savings|loan|benefits?|licensing|pilot"
+                 "|fitness|exercise|drug|treatment|legal|trade|tariff|colour|color|rhyme|rhyming|incentive|support")
+NEUTRAL_HEAD_RE = re.compile(rf"\b(?:{NEUTRAL_HEADS})\s+$", re.IGNORECASE)
+# Speed only (model.cue_batch): the words NEUTRAL_HEAD_RE can match (as a whole alnum run).
+NEUTRAL_HEAD_WORDS = frozenset(word for head in NEUTRAL_HEADS.split("|")
+                               for word in ((head[:-2], head[:-1]) if head.endswith("s?") else (head,)))
 # Quote attribution (see model.cue_decisions): clauses joined by a contrast ("…, but …") are
 # attributed separately; a reporting verb in the passive ("were told", "have been promised")
 # names no speaker unless a "by" agent follows it.

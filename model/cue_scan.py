@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
@@ -59,7 +60,7 @@ class Batch:
         if self.flags.max() >= SPECIAL:  # SPECIAL is the highest flag bit
             self.special[self.sid((self.flags >= SPECIAL).nonzero()[0])] = True
             self.any_special = True
-        if self.joined.count(SEP) != n + 1 + len(PAD):
+        if np.count_nonzero(self.cp == 0) != n + 1 + len(PAD):  # SEP is code point 0 (faster than str.count)
             self.special |= np.fromiter((SEP in t for t in texts), bool, n)
             self.any_special = True
 
@@ -134,9 +135,12 @@ def lexicon_hits(batch: Batch, runs: np.ndarray, ends: np.ndarray, keys: np.ndar
     one = one[((flags.take(runs.take(one) - 1) & LEX_BEFORE) | (flags.take(ends.take(one)) & LEX_AFTER)) == 0]
     firsts = (((codes[:-1] & FIRST_PART) != 0) & ((codes[1:] & SECOND_PART) != 0)).nonzero()[0]
     longer_cats, hits = [], []
-    if len(firsts):
+    if len(firsts):  # only the known pairs: a sorted search instead of a set lookup per candidate
         pairs = keys.take(firsts) * len(table.keys) + keys.take(firsts + 1)
-        longer_cats, matched, hits = _longer_matches(batch, runs.take(firsts).tolist(), pairs.tolist())
+        known = _known_pairs()
+        firsts = firsts[known.take(known.searchsorted(pairs).clip(max=len(known) - 1)) == pairs]
+    if len(firsts):
+        longer_cats, matched, hits = _longer_matches(batch, runs.take(firsts).tolist())
         if matched:  # drop the one-run hits at the runs a longer match spans
             covered = np.zeros(len(runs) + 1, dtype=np.int8)
             matched = np.array(matched, dtype=np.int64)
@@ -154,15 +158,21 @@ def lexicon_hits(batch: Batch, runs: np.ndarray, ends: np.ndarray, keys: np.ndar
     return tuple(np.concatenate([a, b])[order] for a, b in zip(found, more)), longer_cats
 
 
-def _longer_matches(batch: Batch, positions: list[int], pairs: list[int]):
+@lru_cache(maxsize=1)
+def _known_pairs() -> np.ndarray:
+    """``run_table().pair_ids``, sorted (never empty: a -1 is added, which no pair id is)."""
+    return np.array(sorted(run_table().pair_ids | {-1}), dtype=np.int64)
+
+
+def _longer_matches(batch: Batch, positions: list[int]):
     """``LEX_LOWER_RE`` matches at the runs (at ``positions``) whose key and next run's key are a
-    pair (``pairs``: ``first * len(keys) + second``): the categories of the hits, the ``(start, end)``
-    of every match and the hits (rows as :func:`lexicon_hits` returns them)."""
+    known pair: the categories of the hits, the ``(start, end)`` of every match and the hits (rows
+    as :func:`lexicon_hits` returns them)."""
     longer_cats, matched, hits = [], [], []
     last, current, low, base, text, bases = 0, -1, "", 0, "", batch.bases
-    known, special = run_table().pair_ids, batch.special if batch.any_special else None
-    for pos, pair in zip(positions, pairs):
-        if pos < last or pair not in known:
+    special = batch.special if batch.any_special else None
+    for pos in positions:
+        if pos < last:
             continue
         i = bisect_right(bases, pos) - 1
         if i != current:

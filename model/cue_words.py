@@ -1,12 +1,13 @@
 """Lower-case alnum runs -> lexicon and word-class bits, looked up in numpy (no string per word).
 
 The keys are the runs :mod:`model.cue_batch` asks about: the alnum runs that lexicon
-matches (entry, or entry + ``s``/``es``) can consist of, the WORD_CLASS words and the
-NOT_SUPERLATIVE words, all lower-case ASCII letters of at most :data:`MAX_LEN`. A run is
-encoded as 16 bytes (``a``..``z`` -> 1..26, any other character -> another nonzero code,
-zero padding; a run longer than 16 as no bytes at all, which no key is) read as two uint64;
-a multiplicative hash finds the one candidate key, and the run *is* that key iff both
-words are equal, so the lookup is exact whatever the hash does.
+matches (entry, or entry + ``s``/``es``) can consist of, the WORD_CLASS words, the
+NOT_SUPERLATIVE words and the words speech tags and neutral compound heads need, all
+lower-case ASCII letters of at most :data:`MAX_LEN`. A run is encoded as 16 bytes
+(``a``..``z`` -> 1..26, any other character -> another nonzero code, zero padding; a run
+longer than 16 as no bytes at all, which no key is) read as two uint64; a multiplicative
+hash finds the one candidate key, and the run *is* that key iff both words are equal, so
+the lookup is exact whatever the hash does.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from functools import lru_cache
 import numpy as np
 
 from model.cue_decisions import _match_categories
-from model.cue_patterns import LEXICON, NOT_SUPERLATIVE, WORD_CLASS
+from model.cue_patterns import LEXICON, NEUTRAL_HEAD_WORDS, NOT_SUPERLATIVE, TAG_VERB_WORDS, WORD_CLASS
 
 HEAD, FIRST_PART, SECOND_PART, NOT_SUPERLATIVE_WORD = 1, 2, 4, 8
 CLASS_BITS = (16, 32, 64, 128)  # WORD_CLASS index 0..3
 ONE_HIT = 256  # (in RunTable.codes only) a HEAD key that is a hit: it has lexicon categories
+TAG_VERB_WORD, NEUTRAL_HEAD_WORD = 512, 1024  # a TAG_VERB_WORDS / NEUTRAL_HEAD_WORDS word
 CATEGORY_BITS = {"attrib": 1, "hedge": 2, "intens": 4, "modal": 8, "loaded": 16, "first": 32}
 MAX_LEN = 16
 _SLOT_BITS = 20
@@ -34,7 +36,8 @@ def run_codes() -> tuple[dict[str, int], set[tuple[str, str]]]:
     A lexicon match begins with its first alnum run (up to its first non-alnum character)
     and, if it has more, the text's next alnum run is its second one. :data:`HEAD`: a whole
     match can be this one run; :data:`FIRST_PART` / :data:`SECOND_PART`: the first / second
-    run of a match with several.
+    run of a match with several. :data:`TAG_VERB_WORD`, :data:`NEUTRAL_HEAD_WORD`: see
+    :data:`model.cue_patterns.TAG_VERB_WORDS` and :data:`model.cue_patterns.NEUTRAL_HEAD_WORDS`.
     """
     codes: dict[str, int] = {}
     pairs = set()
@@ -60,6 +63,10 @@ def run_codes() -> tuple[dict[str, int], set[tuple[str, str]]]:
             add(word, CLASS_BITS[index])
     for word in NOT_SUPERLATIVE:
         add(word, NOT_SUPERLATIVE_WORD)
+    for word in TAG_VERB_WORDS:
+        add(word, TAG_VERB_WORD)
+    for word in NEUTRAL_HEAD_WORDS:
+        add(word, NEUTRAL_HEAD_WORD)
     return codes, pairs
 
 

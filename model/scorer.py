@@ -15,7 +15,14 @@ one scipy sparse product):
   bigram ids by integer arithmetic and ``searchsorted``, counts summed per sentence;
 * **char block** -- the words' n-gram counts summed into sentences by one sparse
   product (:mod:`model.csr`: scipy's compiled routines without matrix objects);
-* **cue block** -- :func:`model.cues.cue_feature_matrix`, scaled.
+* **cue block** -- :func:`model.cues.cue_feature_matrix`, scaled;
+* **table block** (format 2, optional) -- the loaded-word table features of
+  :class:`model.wordtable.LoadedWordTable` (max / sum / count of the rates of a
+  sentence's distinct tokens), from the same token ids as the word block.
+
+Format 2 also names how the decision columns become probabilities: ``softmax``
+(one multinomial model) or ``hier`` (:class:`model.heads.TwoHeadClassifier`:
+three class columns and the loaded head's log-odds, see :func:`combine_heads`).
 
 TF-IDF follows scikit-learn's ``TfidfVectorizer(sublinear_tf=True, norm="l2")``:
 ``(1 + log count) * idf``, divided by the row's L2 norm. The numbers equal the
@@ -29,15 +36,35 @@ import numpy as np
 from model import csr
 
 from model.cues import FEATURE_NAMES, cue_feature_matrix
+from model.tablestats import table_stats
 from model.wordcache import WordCache
 
-FORMAT = "slant-scorer/1"
+FORMAT = "slant-scorer/2"
+LEGACY_FORMAT = "slant-scorer/1"  # softmax, no table block
 SEP = "\x00"  # sentence separator inside the joined batch; its own token and its own word
 SUB = "\x01"  # stands in for a NUL inside a sentence (same token, word and n-gram behaviour)
 JOIN = f"\n{SEP}\n"
 ARRAYS = ("format", "classes", "intercept", "word_tokens", "word_uni_col", "word_bi_keys", "word_bi_cols",
           "word_idf", "word_coef", "char_ngrams", "char_ngram_range", "char_idf", "char_coef", "cue_names",
           "cue_scale", "cue_coef")
+TABLE_ARRAYS = ("combine", "table_token_ids", "table_rates", "table_threshold", "table_mean", "table_std",
+                "table_scale", "table_coef")
+COMBINE = ("softmax", "hier")
+
+
+def combine_heads(three: np.ndarray, head_logodds: np.ndarray, classes: list[str]) -> np.ndarray:
+    """Hierarchical probabilities from three-way probabilities and a loaded head's log-odds.
+
+    ``P(factual)`` is the three-way model's; the rest is split by ``q = sigmoid(log-odds)``
+    into loaded (``q``) and opinion (``1 - q``). Columns in ``classes`` order.
+    """
+    factual = three[:, classes.index("factual")]
+    q = 0.5 * (1.0 + np.tanh(0.5 * head_logodds))  # the logistic function, without overflow
+    out = np.empty_like(three)
+    out[:, classes.index("factual")] = factual
+    out[:, classes.index("loaded")] = (1.0 - factual) * q
+    out[:, classes.index("opinion")] = (1.0 - factual) * (1.0 - q)
+    return out
 
 
 class Scorer:
@@ -58,14 +85,21 @@ class Scorer:
     MAX_CACHED_WORDS = 50_000  # per-word cache size (about 25 MB when full)
 
     def __init__(self, arrays):
-        missing = [k for k in ARRAYS if k not in arrays]
+        fmt = str(arrays["format"]) if "format" in arrays else "none"
+        if fmt not in (FORMAT, LEGACY_FORMAT):
+            raise ValueError(f"scorer format is {fmt!r}, expected {FORMAT!r}")
+        names = ARRAYS + (TABLE_ARRAYS if fmt == FORMAT else ())
+        missing = [k for k in names if k not in arrays]
         if missing:
             raise ValueError(f"scorer arrays lack {', '.join(missing)}")
-        if str(arrays["format"]) != FORMAT:
-            raise ValueError(f"scorer format is {str(arrays['format'])!r}, expected {FORMAT!r}")
-        a = self._arrays = {k: np.asarray(arrays[k]) for k in ARRAYS}
+        a = self._arrays = {k: np.asarray(arrays[k]) for k in names}
         self.classes_ = a["classes"].astype(str)
-        k = len(self.classes_)
+        self.combine = str(a["combine"]) if fmt == FORMAT else "softmax"
+        if self.combine not in COMBINE:
+            raise ValueError(f"scorer combine is {self.combine!r}, expected one of {', '.join(COMBINE)}")
+        k = len(self.classes_) + (self.combine == "hier")  # decision columns
+        if self.combine == "hier" and sorted(self.classes_) != sorted(("factual", "opinion", "loaded")):
+            raise ValueError("a 'hier' scorer needs the classes factual, opinion and loaded")
         self.intercept = a["intercept"]
         tokens = [str(t) for t in a["word_tokens"]]
         self.tokens = {t: i for i, t in enumerate(tokens)}
@@ -98,8 +132,27 @@ class Scorer:
                   (self.bi_cols.shape, self.bi_keys.shape)]
         if any(got != want for got, want in shapes) or any(SEP in g or SUB in g for g in grams):
             raise ValueError("scorer arrays have inconsistent shapes or contents")
+        self._set_table(a if fmt == FORMAT else None, k)
         self.cache = WordCache(self.grams, (self.lo, self.hi), self.tokens, self.n_tokens + 1, SEP, self.sep_id,
                                self.MAX_CACHED_WORDS)
+
+    def _set_table(self, a, k: int) -> None:
+        """The optional table block: token id -> row of rates, standardisation and weights."""
+        self.table_index = np.full(self.n_tokens + 2, -1, np.int64)
+        if a is None or a["table_rates"].size == 0:
+            self.table_rates = None
+            return
+        ids, rates = a["table_token_ids"].astype(np.int64), a["table_rates"].astype(np.float64)
+        n_feats = 3 * rates.shape[1] if rates.ndim == 2 else -1
+        shapes = [(rates.shape, (len(ids), rates.shape[-1])), (a["table_mean"].shape, (n_feats,)),
+                  (a["table_std"].shape, (n_feats,)), (a["table_coef"].shape, (n_feats, k))]
+        if (any(got != want for got, want in shapes) or a["table_coef"].dtype != self.word_coef.dtype
+                or len(np.unique(ids)) != len(ids) or ids.min() < 0 or ids.max() >= self.n_tokens):
+            raise ValueError("scorer table arrays have inconsistent shapes or contents")
+        self.table_index[ids] = np.arange(len(ids))
+        self.table_rates, self.table_threshold = rates, float(a["table_threshold"])
+        self.table_mean, self.table_std = a["table_mean"].astype(np.float64), a["table_std"].astype(np.float64)
+        self.table_scale, self.table_coef = float(a["table_scale"]), np.ascontiguousarray(a["table_coef"])
 
     def warm_up(self) -> None:
         """Fill the per-word cache with the vocabulary's alphabetic tokens (~0.07 s, ~7k words).
@@ -117,13 +170,16 @@ class Scorer:
             return cls({k: data[k] for k in data.files})
 
     # -- blocks ------------------------------------------------------------------------
-    def _word_block(self, y, ids, tok_ptr, tok_ids, n: int) -> None:
-        """Word uni+bigram TF-IDF decision; a sentence's tokens are its words' tokens in order."""
+    def _word_block(self, y, ids, tok_ptr, tok_ids, n: int):
+        """Word uni+bigram TF-IDF decision; a sentence's tokens are its words' tokens in order.
+
+        Returns the batch's token ids and their sentence rows (for :meth:`_table_block`).
+        """
         lens = tok_ptr[ids + 1] - tok_ptr[ids]
         ends = np.cumsum(lens)
         pos = np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - lens, lens) + np.repeat(tok_ptr[ids], lens)
         toks = tok_ids[pos]
-        rows = np.cumsum(toks == self.sep_id)
+        tok_rows = rows = np.cumsum(toks == self.sep_id)
         ucol = self.uni_col[toks]
         r_parts, c_parts = [rows[ucol >= 0]], [ucol[ucol >= 0]]
         if len(toks) > 1 and len(self.bi_keys):
@@ -139,6 +195,20 @@ class Scorer:
         width = len(self.word_idf)
         counts = csr.canonical(csr.from_rows(rows[order], cols[order], n), width)
         csr.tfidf_add(y, counts, self.word_idf, self.word_coef)
+        return toks, tok_rows
+
+    def _table_block(self, y, toks, rows, n: int) -> None:
+        """Loaded-word table features (as :meth:`model.wordtable.LoadedWordTable.transform`), times their weights."""
+        lens = np.bincount(rows[toks != self.sep_id], minlength=n)[:n]
+        idx = self.table_index[toks]
+        known = idx >= 0
+        m = np.int64(len(self.table_rates))
+        keys = np.sort(rows[known] * m + idx[known], kind="stable")  # rows ascending: nearly sorted runs
+        if len(keys):  # distinct (sentence, word) pairs (10x faster than np.unique here)
+            keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        raw = table_stats(keys, int(m), self.table_rates, lens, self.table_threshold, n)
+        feats = ((raw - self.table_mean) / self.table_std * self.table_scale).astype(np.float32)
+        y += feats.astype(y.dtype) @ self.table_coef
 
     def _char_block(self, y, ids, matrix, n: int) -> None:
         """Char n-gram TF-IDF decision: per-word n-gram counts summed per sentence by one product."""
@@ -156,12 +226,14 @@ class Scorer:
         """
         sentences = list(sentences)
         n = len(sentences)
-        y = np.zeros((n, len(self.classes_)), np.result_type(self.word_coef, np.float32))
+        y = np.zeros((n, self.word_coef.shape[1]), np.result_type(self.word_coef, np.float32))
         if n == 0:
             return y
         clean = [s.replace(SEP, SUB) if SEP in s else s for s in sentences]
         ids, matrix, tok_ptr, tok_ids = self.cache.lookup(JOIN.join(clean).lower().split())
-        self._word_block(y, ids, tok_ptr, tok_ids, n)
+        toks, rows = self._word_block(y, ids, tok_ptr, tok_ids, n)
+        if self.table_rates is not None:
+            self._table_block(y, toks, rows, n)
         self._char_block(y, ids, matrix, n)
         if cue_features is None:
             cue_features = cue_feature_matrix(sentences)
@@ -177,8 +249,19 @@ class Scorer:
         return y
 
     def predict_proba(self, sentences, cue_features=None) -> np.ndarray:
-        """Class probabilities ``(n, n_classes)`` in ``classes_`` order (softmax of the decision)."""
+        """Class probabilities ``(n, n_classes)`` in ``classes_`` order.
+
+        ``softmax``: of the decision columns; ``hier``: softmax of the three class
+        columns, split by the head column (:func:`combine_heads`).
+        """
         d = self.decision_function(sentences, cue_features)
+        if self.combine == "hier":
+            head = d[:, -1].copy()
+            d = d[:, :-1]
+            d -= d.max(axis=1, keepdims=True)
+            np.exp(d, out=d)
+            d /= d.sum(axis=1, keepdims=True)
+            return combine_heads(d, head, list(self.classes_))
         d -= d.max(axis=1, keepdims=True)
         np.exp(d, out=d)
         d /= d.sum(axis=1, keepdims=True)

@@ -38,6 +38,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import KFold
 
 from model.features import tokenize
+from model.tablestats import table_stats
 
 STATS = ("max", "sum", "count")
 
@@ -174,7 +175,7 @@ class LoadedWordTable(BaseEstimator, TransformerMixin):
             for j, table in enumerate(tables):
                 for w, r in table.items():
                     rates[vocab[w], j] = r
-        n, n_tables = len(X), rates.shape[1]
+        n = len(X)
         per = [tokenize(s) for s in X]
         lens = np.fromiter(map(len, per), np.int64, n)
         flat = list(chain.from_iterable(per))
@@ -183,17 +184,7 @@ class LoadedWordTable(BaseEstimator, TransformerMixin):
         known = ids >= 0
         # unique (row, word) pairs: each word counts once per sentence
         keys = np.unique(rows[known] * np.int64(max(len(vocab), 1)) + ids[known])
-        r, w = keys // max(len(vocab), 1), keys % max(len(vocab), 1)
-        out = np.zeros((n, 3 * n_tables), np.float64)
-        if len(keys):
-            vals = rates[w]  # (pairs, n_tables)
-            starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
-            hit = r[starts]
-            root = 1.0 / np.sqrt(np.maximum(lens, 1))[hit, None]
-            out[hit, 0::3] = np.maximum.reduceat(vals, starts, axis=0)
-            out[hit, 1::3] = np.add.reduceat(vals, starts, axis=0) * root
-            out[hit, 2::3] = np.add.reduceat((vals > self.threshold).astype(np.float64), starts, axis=0) * root
-        return out
+        return table_stats(keys, max(len(vocab), 1), rates, lens, self.threshold, n)
 
     def _finish(self, raw):
         z = (raw - self.mean_) / self.std_ * self.scale

@@ -156,7 +156,9 @@ def test_fit_distilled_trains_on_the_pool_and_refuses_a_foreign_training_set(dat
     model = fit_distilled(records, table=table, data_dir=data_dir)
     assert model.distillation_["pool_sentences_used"] == len(pool) - 1
     assert set(model.predict(pool)) <= {"factual", "opinion", "loaded"}
-    assert model.named_steps["classifier"].class_weight is None
+    assert model.classifier_.class_weight is None  # the sample weights balance the classes
+    single = fit_distilled(records, table=table, data_dir=data_dir, heads=False)
+    assert single.named_steps["classifier"].class_weight is None
     with pytest.raises(PseudoLabelError, match="no teacher"):
         fit_distilled(records[:30], table=table, data_dir=data_dir)
 
@@ -178,6 +180,11 @@ def test_train_cli_distils_from_a_table_and_records_it(data_dir, tmp_path):
     manifest = json.loads((out / MANIFEST).read_text())
     assert manifest["training"]["distillation"]["pool_sentences_used"] == len(pool) - 1
     assert manifest["training"]["distillation"]["teacher"] == fingerprint(records)
+    assert manifest["training"]["model"]["type"] == "two-head" and manifest["training"]["model"]["head_rows"] == len(records)
+    single = CliRunner().invoke(main, args + ["--out", str(tmp_path / "m1"), "--single-model",
+                                              "--pseudo-labels", str(tmp_path / "table.npz")])
+    assert single.exit_code == 0 and "single three-way model (--single-model)" in single.output, single.output
+    assert json.loads((tmp_path / "m1" / MANIFEST).read_text())["training"]["model"] == {"type": "single"}
 
     other = CliRunner().invoke(main, args + ["--holdout", "0.2", "--pseudo-labels", str(tmp_path / "table.npz")])
     assert other.exit_code == 1 and "no teacher was trained on this training set" in other.output

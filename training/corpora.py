@@ -30,6 +30,7 @@ class Record:
     split: str = ""
     bias: str = ""  # BABE: "Biased" / "Non-biased" when known
     biased_words: tuple[str, ...] = ()  # BABE: words the annotators marked as biased
+    marks_loaded: bool = True  # the corpus's scheme has a "loaded" class (CheckThat's does not)
 
 
 class CorpusError(Exception):
@@ -181,7 +182,7 @@ def read_checkthat(path: str | Path, splits=("train", "dev")) -> list[Record]:
                 records.append(Record(text=r["sentence"].strip(),
                                       label="factual" if r["label"] == "OBJ" else "opinion",
                                       source=f"checkthat:{file.stem}", id=r.get("sentence_id", ""),
-                                      split=file.stem.replace("_en", "")))
+                                      split=file.stem.replace("_en", ""), marks_loaded=False))
     return records
 
 

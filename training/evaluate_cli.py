@@ -135,6 +135,7 @@ def _protocols(data_dir: Path, seed: int, as_json: bool, jobs: int = 1) -> None:
         raise click.ClickException(f"the shared corpora are not in {data_dir} (set --data-dir or SLANT_DATA_DIR)")
     systems = {"naive TF-IDF + LR": fit_naive, "slant, gold only": fit}
     if DEFAULT_TABLE.exists():
+        systems["slant, distilled, single model"] = distilled_protocol_fitter("auto", data_dir, heads=False)
         systems["slant (shipped recipe)"] = distilled_protocol_fitter("auto", data_dir)
     else:
         click.echo(f"note: no pseudo-label table at {DEFAULT_TABLE}; the distilled (shipped) recipe is not run",

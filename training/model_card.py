@@ -25,9 +25,7 @@ def render(manifest: dict) -> str:
         f"# Model card: {manifest.get('name', 'slant')} {manifest.get('version', '')}",
         "",
         "Sentence classifier for news text: **factual** report, **opinion**, or **loaded** framing.",
-        "Linear model (multinomial logistic regression) over word 1-2-gram and character 2-5-gram",
-        "TF-IDF plus numeric cue features (scare quotes, so-called, capitals for emphasis, sneering",
-        "asides, exclamation, loaded words, first-person stance, hedges, attribution, ...).",
+        *_model_lines(training.get("model")),
         f"Decision rule: `{manifest.get('decision_rule', 'argmax')}` over the three probabilities.",
         "",
         "## Training data",
@@ -80,6 +78,33 @@ def render(manifest: dict) -> str:
     return "\n".join(lines)
 
 
+FEATURES = ("word 1-2-gram and character 2-5-gram TF-IDF plus numeric cue features (scare quotes, so-called, "
+            "capitals for emphasis, sneering asides, exclamation, loaded words, first-person stance, hedges, "
+            "attribution, ...)")
+
+
+def _model_lines(info: dict | None) -> list[str]:
+    """What kind of linear model this is."""
+    if not info or info.get("type") != "two-head":
+        return [f"Linear model (multinomial logistic regression) over {FEATURES}."]
+    params = info.get("params", {})
+    return [
+        f"Two linear heads over one feature vector: {FEATURES}.",
+        "",
+        f"- **Loaded head**: logistic regression, loaded vs not, fitted on the {info.get('head_rows', '?')} sentences "
+        f"({info.get('head_loaded', '?')} loaded) of corpora whose scheme has a loaded class "
+        f"({', '.join(info.get('head_sources', [])) or '?'}), with a learned loaded-word table block "
+        "(word rates from BABE's annotated biased words, plus static word rates from BASIL lexical-bias spans, "
+        "GPL-3.0, and PTC Loaded_Language / Name_Calling spans, no license stated upstream; word-level numbers only).",
+        f"- **Three-way model**: multinomial logistic regression on all training sentences, with the loaded head's "
+        f"out-of-fold log-odds as one more feature (weight {params.get('stack_weight', '?')}).",
+        "- **Combination**: P(factual) from the three-way model; the remaining probability is split between loaded "
+        "and opinion by the loaded head. Both heads are linear in the same features, so serving is one pass "
+        "(`model/scorer.py`, `combine = hier`). See `docs/heads.md`.",
+        "",
+    ]
+
+
 #: Corpora whose text (not labels) forms the unlabelled distillation pool (training/pool.py).
 POOL_LICENSES = [
     "SemEval-2020 Task 11 PTC news articles (train, dev and test folders), no license stated upstream (aschern/semeval2020_task11)",
@@ -104,8 +129,8 @@ def _distillation(info: dict | None) -> list[str]:
             f"batch {recipe.get('batch_size', '?')}). A pool sentence is used when the teacher's top probability is "
             f"at least {info.get('min_confidence', '?')}, labelled with that class and weighted "
             f"{info.get('weight', '?')} × the balanced weight of its class among the gold sentences. The teacher "
-            "runs only at training time (`slant distill`, optional torch); the shipped artifact is the same "
-            "linear model as before and needs no torch. The teacher's probabilities ship in "
+            "runs only at training time (`slant distill`, optional torch); the shipped artifact is linear and "
+            "needs no torch. Pool sentences train the three-way model only, never the loaded head. The teacher's probabilities ship in "
             f"`training/data/{info.get('table', '?')}` (sha256 `{info.get('table_sha256', '?')}`; hashes and "
             f"numbers, no text); teacher fingerprint `{info.get('teacher', '?')}`.", "",
             "The pool's text comes from these corpora (their labels are not used):", "",

@@ -108,10 +108,13 @@ def quality_gate(out_dir: Path, test, new_f1: float, force: bool, say) -> dict |
               help="Weight of a pool sentence relative to a gold sentence of the same class.")
 @click.option("--pseudo-min-confidence", default=0.9, show_default=True, type=click.FloatRange(0, 1),
               help="Use only pool sentences whose teacher probability for its top class is at least this.")
+@click.option("--heads/--single-model", default=True, show_default=True,
+              help="Two-head model (three-way + a loaded head learned from corpora that use the loaded label), "
+                   "or one three-way model. Without enough loaded rows the single model is fitted either way.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary on stdout.")
 def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseudo, pseudo_weight,
-          pseudo_min_confidence, quiet, as_json):
+          pseudo_min_confidence, heads, quiet, as_json):
     """Train a model on labelled corpora and write it to --out.
 
     Texts repeated across or within corpora are kept once (normalised text);
@@ -126,7 +129,7 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
     from training.holdout import estimator_scores, evaluate_scores, rounded, split_records
     from training.pseudo import PseudoLabelError
     from training.student import distilled_protocol_fitter, recipe_for
-    from training.train import DEFAULT_DATA_DIR, default_corpora, fit, train_and_save
+    from training.train import DEFAULT_DATA_DIR, default_corpora, train_and_save
 
     started = time.perf_counter()
     say = progress(quiet, started)
@@ -144,7 +147,8 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
     train_part, test_part, how = split_records(kept, holdout, seed)
     say(f"holding out {len(test_part)} sentences ({how}); fitting on {len(train_part)}")
     try:
-        fitter, distillation, note = recipe_for(pseudo, train_part, data_dir, pseudo_weight, pseudo_min_confidence)
+        fitter, distillation, note = recipe_for(pseudo, train_part, data_dir, pseudo_weight, pseudo_min_confidence,
+                                                heads)
     except PseudoLabelError as exc:
         raise click.ClickException(f"--pseudo-labels {pseudo}: {exc}") from None
     say(note)
@@ -167,8 +171,9 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
         if not (Path(data_dir) / "checkthat2025_en").is_dir():
             raise click.ClickException(f"--evaluate needs the shared corpora in {data_dir} (or pass --no-evaluate)")
         say("evaluating on CheckThat dev_test (factual vs opinion-or-loaded)")
-        protocol_fitter = distilled_protocol_fitter(pseudo, data_dir, pseudo_weight, pseudo_min_confidence) \
-            if distillation else fit
+        protocol_fitter = distilled_protocol_fitter(pseudo, data_dir, pseudo_weight, pseudo_min_confidence,
+                                                    type(estimator).__name__ == "TwoHeadClassifier") \
+            if distillation else fitter
         say("  and BABE SG2 5-fold CV (6 fits, one process per CPU core)")
         try:
             both = run_protocols(data_dir, {"recipe": protocol_fitter}, seed=seed,
@@ -189,6 +194,12 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
              "duration_seconds": round(time.perf_counter() - started, 2)}
     if distillation:
         extra["distillation"] = distillation
+    if type(estimator).__name__ == "TwoHeadClassifier":
+        from training.heads import head_summary
+        extra["model"] = {"type": "two-head", "combine": "hier", "params": estimator.get_params(),
+                          **head_summary(train_part)}
+    else:
+        extra["model"] = {"type": "single"}
     manifest = train_and_save(train_part, out_dir, seed=seed, name=name, metrics=metrics, corpora=shown,
                               evaluation=evaluation, dropped=(duplicates, conflicts), extra=extra,
                               estimator=estimator)

@@ -1,0 +1,89 @@
+"""Fit the two-head model (:class:`model.heads.TwoHeadClassifier`) on training records.
+
+The loaded head learns only from corpora whose annotation scheme has a
+``loaded`` class (BABE, a house corpus labelled factual/opinion/loaded): their
+rows are "loaded" or "not". CheckThat marks subjectivity only, so its rows
+(``Record.marks_loaded`` false) are no evidence that a sentence is not loaded
+and do not train the head; they, and any pseudo-labelled pool rows, train the
+three-way model only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from model.heads import TwoHeadClassifier
+from training.corpora import Record
+
+MIN_PER_CLASS = 5  # the head's out-of-fold log-odds use 5 folds
+
+
+def head_targets(records: list[Record]) -> list[str | None]:
+    """Per record: ``"loaded"`` / ``"not"`` when its corpus marks loaded sentences, else ``None``."""
+    return [("loaded" if r.label == "loaded" else "not") if r.marks_loaded else None for r in records]
+
+
+def heads_problem(records: list[Record]) -> str | None:
+    """Why a loaded head cannot be fitted on ``records`` (None when it can)."""
+    counts = Counter(t for t in head_targets(records) if t is not None)
+    if counts["loaded"] < MIN_PER_CLASS or counts["not"] < MIN_PER_CLASS:
+        return (f"a loaded head needs at least {MIN_PER_CLASS} loaded and {MIN_PER_CLASS} not-loaded sentences "
+                f"from corpora whose scheme has a loaded class; got {counts['loaded']} and {counts['not']}")
+    if len({r.label for r in records}) < 3:
+        return "a two-head model needs all three labels (factual, opinion, loaded) in the training data"
+    return None
+
+
+def head_summary(records: list[Record]) -> dict:
+    """Sizes of the head's training rows, by source (for the manifest; no text)."""
+    targets = head_targets(records)
+    rows = [(r.source, t) for r, t in zip(records, targets) if t is not None]
+    return {"head_rows": len(rows), "head_loaded": sum(t == "loaded" for _, t in rows),
+            "head_sources": sorted({s for s, _ in rows})}
+
+
+def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | None = None,
+                  extra_texts=(), extra_labels=(), sample_weight=None, **params) -> TwoHeadClassifier:
+    """Fit a :class:`TwoHeadClassifier` on ``records`` (+ extra three-way rows, e.g. the distillation pool).
+
+    Parameters
+    ----------
+    records : list of Record
+        Gold sentences; head rows and ``biased_words`` come from them.
+    seed : int
+        Random state.
+    span_dir : path, optional
+        Folder of the shared corpora for the static span tables (see :func:`training.wordtables.span_tables`).
+    extra_texts, extra_labels : sequences
+        More three-way training rows (never head rows, no word-level supervision).
+    sample_weight : array-like, optional
+        Weights of the three-way model's rows (records first, then extras); with
+        it the model uses no class weights of its own.
+    **params
+        :class:`TwoHeadClassifier` parameters.
+
+    Raises
+    ------
+    ValueError
+        When :func:`heads_problem` finds the records unfit for a loaded head.
+    """
+    from training.train import DEFAULT_DATA_DIR
+    from training.wordtables import biased_word_lists, span_tables
+
+    problem = heads_problem(records)
+    if problem:
+        raise ValueError(problem)
+    extra_texts, extra_labels = list(extra_texts), list(extra_labels)
+    if len(extra_texts) != len(extra_labels):
+        raise ValueError(f"{len(extra_texts)} extra texts but {len(extra_labels)} extra labels")
+    texts = [r.text for r in records] + extra_texts
+    labels = [r.label for r in records] + extra_labels
+    extra_none = [None] * len(extra_texts)
+    model = TwoHeadClassifier(seed=seed, class_weight=None if sample_weight is not None else "balanced", **params)
+    return model.fit(texts, labels, sample_weight=None if sample_weight is None else np.asarray(sample_weight),
+                     head_target=head_targets(records) + extra_none,
+                     biased_words=biased_word_lists(records) + extra_none,
+                     span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir))
