@@ -139,7 +139,7 @@ class Scorer:
     def _set_table(self, a, k: int) -> None:
         """The optional table block: token id -> row of rates, standardisation and weights."""
         self.table_index = np.full(self.n_tokens + 2, -1, np.int64)
-        if a is None or a["table_rates"].size == 0:
+        if a is None or a["table_coef"].size == 0:  # no table block (a single softmax model)
             self.table_rates = None
             return
         ids, rates = a["table_token_ids"].astype(np.int64), a["table_rates"].astype(np.float64)
@@ -147,7 +147,7 @@ class Scorer:
         shapes = [(rates.shape, (len(ids), rates.shape[-1])), (a["table_mean"].shape, (n_feats,)),
                   (a["table_std"].shape, (n_feats,)), (a["table_coef"].shape, (n_feats, k))]
         if (any(got != want for got, want in shapes) or a["table_coef"].dtype != self.word_coef.dtype
-                or len(np.unique(ids)) != len(ids) or ids.min() < 0 or ids.max() >= self.n_tokens):
+                or len(np.unique(ids)) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= self.n_tokens))):
             raise ValueError("scorer table arrays have inconsistent shapes or contents")
         self.table_index[ids] = np.arange(len(ids))
         self.table_rates, self.table_threshold = rates, float(a["table_threshold"])

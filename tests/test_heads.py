@@ -23,10 +23,11 @@ STARTER = Path(__file__).resolve().parents[1] / "training" / "data" / "starter.c
 @pytest.fixture(scope="module")
 def records():
     rows = read_labelled_file(STARTER)
-    words = {"disgrace": ("disgrace",), "so-called": ("so-called",)}
-    # a few rows with word-level supervision, so the learned table is not empty
-    return [dataclasses.replace(r, biased_words=tuple(w for k, v in words.items() if k in r.text.lower() for w in v))
-            if r.label == "loaded" else r for r in rows if r.split == "train"]
+    # word-level supervision of our own, BABE-style (each loaded row's longest word; biased words are
+    # read from BABE rows only), so the learned table is not empty even without the shared span tables
+    return [dataclasses.replace(r, source="babe:starter",
+                                biased_words=(max(r.text.lower().split(), key=len).strip(".,!?;:\"'"),)
+                                if r.label == "loaded" else ()) for r in rows if r.split == "train"]
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +59,11 @@ def test_compiled_scorer_equals_the_reference(model):
     assert compile_pipeline(model)["combine"] == "hier"  # the generic entry point dispatches
 
 
-def test_the_table_block_is_compiled_and_used(model):
+def test_the_table_block_is_compiled_and_used(model, records):
     arrays = compile_two_heads(model)
     assert arrays["table_rates"].shape[0] == len(model.table_.word_index_) > 0
     zeroed = dict(arrays, table_coef=np.zeros_like(arrays["table_coef"]))
-    text = ["This so-called plan is a disgrace and a disgrace again."]
+    text = [r.text for r in records if r.biased_words][:5]
     assert not np.allclose(Scorer(arrays).predict_proba(text), Scorer(zeroed).predict_proba(text))
 
 
@@ -73,6 +74,15 @@ def test_scorer_rejects_inconsistent_table_arrays(model):
                 dict(arrays, combine=np.array("vote"))):
         with pytest.raises(ValueError):
             Scorer(bad)
+
+
+def test_an_empty_table_still_matches_the_reference(records):
+    """No word-level supervision and no span tables: the table block is constant, and still exact."""
+    plain = [dataclasses.replace(r, biased_words=()) for r in records]
+    model = fit_two_heads(plain, span_dir="/nonexistent")
+    assert len(model.table_.word_index_) == 0
+    sample = invented_sentences(50)
+    assert np.abs(Scorer(compile_two_heads(model)).predict_proba(sample) - model.predict_proba(sample)).max() < 1e-6
 
 
 def test_legacy_scorer_arrays_still_load(records):

@@ -4,7 +4,9 @@ For every protocol split (CheckThat; BABE folds 0-4) this fits
 * the shipped distilled 3-way model (subjectivity = 1 - P(factual));
 * binary loaded heads (loaded vs not) of several recipes;
 and caches the test-set probabilities in OUT (npz per split), so decision rules
-can be compared without refitting: ``exp14_heads.py fit OUT`` then ``exp14_heads.py rules OUT``.
+can be compared without refitting: ``exp14_heads.py fit OUT`` then ``exp14_heads.py rules OUT``;
+``exp14_heads.py ctdev training/experiments/pseudo-labels-selection.npz`` gives the CheckThat dev
+(selection split) figures of the single model and the two-head variants.
 
 Nothing is tuned on a test fold here: ``rules`` prints every rule for reading; the
 rule that ships must be chosen on an inner split (``inner``), not on these numbers.
@@ -287,9 +289,25 @@ def rules(out: Path):
         print("  ".join(line))
 
 
+def ctdev(table_path: Path, data_dir: Path):
+    """CheckThat dev (selection split) macro-F1 of the single distilled model and the two-head variants."""
+    from training.evaluate import checkthat_selection_split
+    from training.pseudo import PseudoLabels
+    table = PseudoLabels.load(table_path)
+    train, test = checkthat_selection_split(data_dir)
+    y = np.array([r.label != "factual" for r in test])
+    for kw in ({"heads": False}, {"heads": True, "stack_weight": 0.0}, {"heads": True, "stack_weight": 1.0},
+               {"heads": True, "stack_weight": 3.0}):
+        m = fit_distilled(train, table=table, data_dir=data_dir, **kw)
+        P = m.predict_proba([r.text for r in test])
+        print(kw, "CT dev", round(macro_f1(y, P.argmax(1) != list(m.classes_).index("factual")), 4), flush=True)
+
+
 if __name__ == "__main__":
     cmd, out = sys.argv[1], Path(sys.argv[2])
-    if cmd == "fit":
+    if cmd == "ctdev":  # exp14_heads.py ctdev training/experiments/pseudo-labels-selection.npz
+        ctdev(out, DEFAULT_DATA_DIR)
+    elif cmd == "fit":
         fit_all(out, DEFAULT_DATA_DIR, set(sys.argv[3:]) or None)
     else:
         rules(out)
