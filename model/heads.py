@@ -113,12 +113,13 @@ class TwoHeadClassifier(BaseEstimator, ClassifierMixin):
                              f"{len(target) - int(target.sum())}")
         return rows, target
 
-    def _head_logodds(self, X, H=None):
-        return self.head_.decision_function(self._head_matrix(X) if H is None else H)
-
-    def _head_matrix(self, X, F=None):
-        F = self.features_.transform(X) if F is None else F
+    def _head_matrix(self, X, F):
+        """The head's input: the features ``F`` of ``X`` and the table block."""
         return sp.hstack([F, self.table_.transform(X)], format="csr")
+
+    def _stacked(self, F, z):
+        """The three-way model's input: the features and ``stack_weight`` × the head's log-odds ``z``."""
+        return sp.hstack([F, sp.csr_matrix((self.stack_weight * z)[:, None])], format="csr")
 
     def fit(self, X, y, sample_weight=None, head_target=None, head_weight=None, biased_words=None,
             span_tables=None):
@@ -156,14 +157,14 @@ class TwoHeadClassifier(BaseEstimator, ClassifierMixin):
                       format="csr")
         wh = np.ones(len(rows)) if head_weight is None else np.asarray(head_weight, dtype=float)[rows]
         self.head_ = self._new_head().fit(H, target, sample_weight=wh)
-        z = self._head_logodds(X, sp.hstack([F, self.table_.transform(X)], format="csr"))
+        z = self.head_.decision_function(self._head_matrix(X, F))
         folds = StratifiedKFold(self.head_folds, shuffle=True, random_state=self.seed)
         for train_idx, test_idx in folds.split(np.zeros(len(rows)), target):
             part = self._new_head().fit(H[train_idx], target[train_idx], sample_weight=wh[train_idx])
             z[rows[test_idx]] = part.decision_function(H[test_idx])
-        S = sp.hstack([F, sp.csr_matrix((self.stack_weight * z)[:, None])], format="csr")
         self.classifier_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000,
-                                              random_state=self.seed).fit(S, y, sample_weight=sample_weight)
+                                              random_state=self.seed).fit(self._stacked(F, z), y,
+                                                                          sample_weight=sample_weight)
         for clf in (self.head_, self.classifier_):  # float64 weights: sums do not depend on their order
             clf.coef_, clf.intercept_ = clf.coef_.astype(np.float64), clf.intercept_.astype(np.float64)
         self.classes_ = self.classifier_.classes_.astype(str)
@@ -178,9 +179,8 @@ class TwoHeadClassifier(BaseEstimator, ClassifierMixin):
         check_is_fitted(self, "classifier_")
         X = list(X)
         F = self.features_.transform(X).tocsr()
-        z = self._head_logodds(X, self._head_matrix(X, F))
-        S = sp.hstack([F, sp.csr_matrix((self.stack_weight * z)[:, None])], format="csr")
-        three = self.classifier_.predict_proba(S)
+        z = self.head_.decision_function(self._head_matrix(X, F))
+        three = self.classifier_.predict_proba(self._stacked(F, z))
         return combine_heads(three, z, list(self.classes_))
 
     def predict(self, X):
