@@ -174,9 +174,11 @@ def main(argv=None) -> None:
     ids, matrix, tok_ptr, tok_ids = fast.cache.lookup(words)
     y = np.zeros((n, n_cls))
     stages["word n-gram block"] = timed(lambda: fast._word_block(y, ids, tok_ptr, tok_ids, n), args.repeats)
+    toks, rows = fast._word_block(y, ids, tok_ptr, tok_ids, n)
     if fast.table_rates is not None:
-        toks, rows = fast._word_block(y, ids, tok_ptr, tok_ids, n)
         stages["loaded-word table block"] = timed(lambda: fast._table_block(y, toks, rows, n), args.repeats)
+    if getattr(fast, "vector_by_token", None) is not None:
+        stages["word-vector column"] = timed(lambda: fast._vector_block(y, toks, rows, n), args.repeats)
     stages["char n-gram block"] = timed(lambda: fast._char_block(y, ids, matrix, n), args.repeats)
     stages["cue features"] = timed(lambda: cues.cue_feature_matrix(texts), args.repeats, cold_cues)
     for k, v in stages.items():

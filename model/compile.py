@@ -76,14 +76,18 @@ def _feature_blocks(union):
     return word, char, cues, grams
 
 
-def _arrays(union, classes, coef, intercept, combine: str, table=None, table_coef=None) -> dict:
-    """Scorer arrays from feature blocks and ``coef`` ``(n_features, n_columns)`` over ``[word, char, cues]``."""
+def _arrays(union, classes, coef, intercept, combine: str, table=None, table_coef=None, vectors=None) -> dict:
+    """Scorer arrays from feature blocks and ``coef`` ``(n_features, n_columns)`` over ``[word, char, cues]``.
+
+    ``vectors``: ``(words, scores, column weights)`` of a collapsed word-vector column, or None.
+    """
     word, char, cues, grams = _feature_blocks(union)
     n_word, n_char = len(word.vocabulary_), len(grams)
     if coef.shape[0] != n_word + n_char + len(FEATURE_NAMES):
         raise ValueError(f"classifier has {coef.shape[0]} features, blocks give {n_word + n_char + len(FEATURE_NAMES)}")
     table_words = sorted(table.word_index_, key=table.word_index_.get) if table is not None else []
-    words = _word_arrays(word, table_words)
+    vector_words = list(vectors[0]) if vectors is not None else []
+    words = _word_arrays(word, table_words + vector_words)
     arrays = {"format": np.array(FORMAT), "classes": np.array([str(c) for c in classes]), "intercept": intercept,
               **words, "word_coef": coef[:n_word], "char_ngrams": np.array(grams, dtype=str),
               "char_ngram_range": np.array(char.ngram_range, np.int64), "char_idf": char.idf_.astype(np.float32),
@@ -96,6 +100,11 @@ def _arrays(union, classes, coef, intercept, combine: str, table=None, table_coe
                       table_rates=np.asarray(table.rates_, np.float64), table_threshold=np.array(table.threshold),
                       table_mean=np.asarray(table.mean_, np.float64), table_std=np.asarray(table.std_, np.float64),
                       table_scale=np.array(table.scale), table_coef=np.ascontiguousarray(table_coef))
+    if vectors is not None:
+        index = {str(t): i for i, t in enumerate(words["word_tokens"])}
+        arrays.update(vector_token_ids=np.array([index[w] for w in vector_words], np.int64),
+                      vector_scores=np.asarray(vectors[1], np.float64),
+                      vector_coef=np.asarray(vectors[2], coef.dtype))
     Scorer(arrays)  # validates shapes
     return arrays
 
@@ -123,19 +132,31 @@ def compile_pipeline(pipeline) -> dict[str, np.ndarray]:
 def compile_two_heads(model) -> dict[str, np.ndarray]:
     """Scorer arrays of a fitted :class:`model.heads.TwoHeadClassifier` (``combine="hier"``).
 
-    The three-way model sees ``[features, w * z]`` with ``z = beta . [features, table] + b``
-    (the head's log-odds): its columns become ``coef + w * c_z * beta`` over the
-    features and ``w * c_z * beta_table`` over the table block; the fourth column is the head.
+    The three-way model sees ``[features, w * z]`` with ``z = gamma . [features, table] + b``
+    (the log-odds of ``stack_head_``, the head itself unless ``stack_vectors=False``): its columns
+    become ``coef + w * c_z * gamma`` over the features and ``w * c_z * gamma_table`` over the table
+    block; the fourth column is the head (``beta``), with the word-vector column when there is one.
     """
     clf, head, w = model.classifier_, model.head_, float(model.stack_weight)
-    n_feat = clf.coef_.shape[1] - 1
-    if clf.coef_.shape[0] != 3 or head.coef_.shape[0] != 1 or head.coef_.shape[1] != n_feat + model.table_.n_features_out_:
+    stack = getattr(model, "stack_head_", head)  # the head whose log-odds the three-way model sees
+    n_feat, n_table = clf.coef_.shape[1] - 1, model.table_.n_features_out_
+    scores = getattr(model, "vector_scores_", np.zeros(0))
+    n_vec = 1 if len(scores) else 0
+    n_stack = n_feat + n_table + (n_vec if stack is head else 0)
+    if (clf.coef_.shape[0] != 3 or head.coef_.shape[0] != 1 or head.coef_.shape[1] != n_feat + n_table + n_vec
+            or stack.coef_.shape != (1, n_stack)):
         raise ValueError("TwoHeadClassifier weights do not match its feature blocks")
     c_z, beta, b_head = clf.coef_[:, n_feat], head.coef_[0], float(head.intercept_[0])
-    coef = np.c_[clf.coef_[:, :n_feat].T + w * np.outer(beta[:n_feat], c_z), beta[:n_feat]]
-    table_coef = np.c_[w * np.outer(beta[n_feat:], c_z), beta[n_feat:]]
-    intercept = np.r_[clf.intercept_ + w * c_z * b_head, b_head]
-    return _arrays(model.features_, clf.classes_, coef, intercept, "hier", model.table_, table_coef)
+    gamma, b_stack = stack.coef_[0], float(stack.intercept_[0])
+    coef = np.c_[clf.coef_[:, :n_feat].T + w * np.outer(gamma[:n_feat], c_z), beta[:n_feat]]
+    table_coef = np.c_[w * np.outer(gamma[n_feat:n_feat + n_table], c_z), beta[n_feat:n_feat + n_table]]
+    intercept = np.r_[clf.intercept_ + w * c_z * b_stack, b_head]
+    vectors = None
+    if n_vec:  # the vector column: head weight beta_v; three-way weights w * c_z * gamma_v (0 without it)
+        words = sorted(model.vector_index_, key=model.vector_index_.get)
+        stacked = w * c_z * gamma[-1] if stack is head else np.zeros(3)
+        vectors = (words, scores, np.r_[stacked, beta[-1]])
+    return _arrays(model.features_, clf.classes_, coef, intercept, "hier", model.table_, table_coef, vectors)
 
 
 def save_scorer(pipeline, path: Path) -> None:

@@ -22,30 +22,35 @@ How (each step is exact, not an approximation; :mod:`model.cue_scan` has the sca
   several runs (a one-run match is the run itself). Trying the candidates left to
   right, skipping those inside the previous match, finds exactly what ``finditer`` finds.
 * Only sentences that can have a cue (a quote, a loaded or first-person hit, ``!`` or
-  ``?``, a sneer aside, "called", caps emphasis) run the shared cue decisions
-  :func:`model.cue_decisions._find_cues`, with two hints from the run table that let it skip a
-  regex: whether a speech-tag verb occurs, and which loaded hits follow a neutral compound head word.
-* The vectorised pass costs a fixed number of numpy calls (about 100 us per call) plus
-  about 9 us per sentence; the per-sentence path about 43 us per sentence, so fewer than
-  :data:`SMALL` distinct sentences take the per-sentence path (measured with
-  ``python -m bench.cues --batch-sizes``). Large inputs are cut into chunks of about
-  :data:`CHUNK_CHARS` characters (faster: the arrays stay in cache).
+  ``?``, a sneer aside, "called", caps emphasis) are decided (:mod:`model.cue_decide`), most
+  with less than the shared cue decisions :func:`model.cue_decisions._find_cues`, all with
+  hints from the run table that let them skip a regex: whether a speech-tag verb occurs,
+  which loaded hits follow a neutral compound head word, which quotes can follow a title cue
+  or a characterisation (:mod:`model.cue_quotes`), and whether an unquoted attribution hit occurs.
+* The vectorised pass costs a fixed number of numpy calls (about 0.2 ms per call) plus
+  about 8 us per sentence; the per-sentence path about 43 us per sentence, so fewer than
+  :data:`SMALL` distinct sentences take the per-sentence path (measured: the two cross at
+  about 6 distinct sentences of the corpora, ``python -m bench.cues --batch-sizes``). Large
+  inputs are cut into chunks of about :data:`CHUNK_CHARS` characters (faster: the arrays stay
+  in cache).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from model.cue_decisions import _find_cues, _is_emphasis
+from model.cue_decide import decide
+from model.cue_decisions import _is_emphasis
 from model.cue_patterns import CAPS_RE, SNEER_RE
-from model.cue_scan import Batch, lexicon_hits, matches_within, quote_spans, usual
+from model.cue_quotes import Quotes
+from model.cue_scan import Batch, lexicon_hits, matches_within, usual
 from model.cue_tables import (ALNUM, ALPHA, APOSTROPHE_LETTER, ASCII_UPPER, DIGIT, JOINER, LEX_BEFORE, LOWER_TITLE,
                               UPPER, char_tables, log1p_table)
 from model.cue_words import (CATEGORY_BITS, CLASS_BITS, NEUTRAL_HEAD_WORD, NOT_SUPERLATIVE_WORD, TAG_VERB_WORD,
                               run_table)
 from model.cues import CUE_TYPES, FEATURE_NAMES, Cue, _analyse
 
-SMALL = 4  # fewer distinct sentences than this: the per-sentence path is faster (measured: bench.cues)
+SMALL = 7  # fewer distinct sentences than this: the per-sentence path is faster (measured: bench.cues)
 CHUNK_CHARS = 100_000  # characters per vectorised pass
 
 _TYPE_INDEX = {t: k for k, t in enumerate(CUE_TYPES)}
@@ -61,7 +66,11 @@ _EST = ord("e") - 96 | ord("s") - 96 << 8 | ord("t") - 96 << 16
 _CLASS_MASK = sum(CLASS_BITS)
 _CLASS_SHIFT = CLASS_BITS[0].bit_length() - 1
 _EIGHT = np.arange(8)
+_ATTRIBUTION_BIT = 4  # (CATEGORY_BITS["attrib"] << 4 in the 8-bit codes below)
 assert [CATEGORY_BITS[c] for c in ("attrib", "hedge", "intens", "modal")] == [1, 2, 4, 8]
+assert _BIT_COLUMN[_ATTRIBUTION_BIT] == _COLUMN["attribution_verb"]
+assert _COLUMN["quote_attributed"] == _COLUMN["quote_any"] + 1 and _COLUMN["quote_title_or_mention"] == _COLUMN[
+    "quote_any"] + 2
 _EVENT_HIT = CATEGORY_BITS["loaded"] | CATEGORY_BITS["first"]
 _LOADED = CATEGORY_BITS["loaded"]
 _CALLED = bytes(ord(c) - 96 for c in "called")  # letter codes
@@ -118,13 +127,6 @@ def analyse_batch(sentences) -> tuple[list[tuple[Cue, ...]], np.ndarray]:
     return [cues[i] for i in rows], features[np.array(rows, dtype=np.intp)]
 
 
-def _new_cue(kind: str, start: int, end: int, text: str) -> Cue:
-    """``Cue(kind, start, end, text)`` without the frozen dataclass's per-field ``object.__setattr__``."""
-    cue = object.__new__(Cue)
-    cue.__dict__.update(type=kind, start=start, end=end, text=text)
-    return cue
-
-
 def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray]:
     """:func:`analyse_batch` of distinct sentences, in one vectorised pass."""
     n = len(texts)
@@ -168,18 +170,8 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     per_word[3, alpha_words.take(alpha_words.searchsorted(word_from[:-1]))] = 0
     summed = np.add.reduceat(per_word, word_from[:-1], axis=1) * (n_tok > 0)  # an empty range gives a column
     n_alpha, n_cap = summed[2], summed[3]
-    spans = quote_spans(b)
-    if spans:
-        bases = b.bases
-        quote_starts = np.array([bases[i] + s for i, sp in spans.items() for s, _ in sp], dtype=np.int64)
-        quote_ends = np.array([bases[i] + e for i, sp in spans.items() for _, e in sp], dtype=np.int64)
-
-    def free(positions: np.ndarray) -> np.ndarray:
-        """Whether each position lies outside every quote (the spans are sorted and disjoint)."""
-        if not spans:
-            return np.ones(len(positions), dtype=bool)
-        k = quote_starts.searchsorted(positions, "right") - 1
-        return (k < 0) | (positions >= quote_ends.take(k))
+    quotes = Quotes(b)
+    spans, free = quotes.spans, quotes.free
 
     # unquoted words by class, as 4-bit codes (the WORD_CLASS bits): whole WORD_CLASS words, words
     # ending in "n't"/"n’t" (negations) and words of 6+ letters ending in "est" but no NOT_SUPERLATIVE
@@ -201,15 +193,18 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
                             (hit_bits & 15) << 4])
     rows, bits = (((kinds[:, None] >> _EIGHT) & free(positions)[:, None]) != 0).nonzero()
     cells = b.sid(positions.take(rows)) * _N_COLUMNS + _BIT_COLUMN.take(bits)  # counted at the end
+    attributing = np.zeros(n, dtype=bool)  # has an unquoted attribution hit (read for quotes only)
+    if spans:
+        attributing[cells[bits == _ATTRIBUTION_BIT] // _N_COLUMNS] = True
 
-    # sentences that can have a cue run the shared cue decisions
+    # sentences that can have a cue run the cue decisions (model.cue_decide)
     excl, qmark = b.mark(b.find_all("!")), b.mark(b.find_all("?"))
-    event = excl | qmark
-    event |= b.mark(hit_pos[(hit_bits & _EVENT_HIT) != 0])
+    event = excl.copy()
     # CAPS_RE matches start at a word (after no [\w'’-]) with two ASCII capitals
     caps = ws[(first & second & ASCII_UPPER) != 0]
     caps = matches_within(b, usual(b, caps[(flags.take(caps - 1) & LEX_BEFORE) == 0]), CAPS_RE)
     event[[i for i, matches in caps.items() if any(_is_emphasis(m.group()) for m in matches)]] = True
+    quiet = ~event  # no "!" and no caps emphasis
     brackets = b.find_all("(") + b.find_all("[")
     if brackets:
         event[list(matches_within(b, usual(b, np.sort(brackets)), SNEER_RE))] = True
@@ -218,6 +213,9 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
         called.append(at)
     called = b.mark(called)
     event |= called
+    event |= qmark
+    hit_sid = b.sid(hit_pos)
+    event[hit_sid[(hit_bits & _EVENT_HIT) != 0]] = True
     event[list(spans)] = True
     event &= ~b.special
     # hints for the decisions: a speech tag needs a TAG_VERB_WORDS run; a neutral compound head before a
@@ -226,15 +224,17 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     loaded_at = hit_pos[(hit_bits & _LOADED) != 0]
     before = rs.searchsorted(loaded_at) - 1
     neutral = loaded_at[(before >= 0) & ((codes.take(np.maximum(before, 0)) & NEUTRAL_HEAD_WORD) != 0)]
-    cue_cells, quote_rows, quote_values, fractions = _decide(b, event, spans, caps, called, n_tok - summed[0],
-                                                            (hit_pos, hit_end, hit_src), longer_cats, cues,
-                                                            (speech, neutral))
+    cue_cells, quote_rows, quote_values = decide(b, event, quiet, quotes, caps, called, n_tok - summed[0],
+                                                 (hit_pos, hit_end, hit_bits, hit_src, hit_sid), longer_cats, cues,
+                                                 (speech, neutral, quotes.hints(rs, codes, attributing)))
 
     # the counts behind the log1p columns (and the attribution count)
     cells = np.concatenate([cells, np.array(cue_cells, dtype=np.intp)])
     counts = np.bincount(cells, minlength=n * _N_COLUMNS).reshape(n, _N_COLUMNS)
-    if quote_rows:
-        counts[quote_rows, _COLUMN["quote_any"]:_COLUMN["quote_any"] + 3] = quote_values
+    if spans:
+        n_quotes, quoted_chars = quotes.totals(n)
+        counts[:, _COLUMN["quote_any"]] = n_quotes
+        counts[quote_rows, _COLUMN["quote_attributed"]:_COLUMN["quote_attributed"] + 2] = quote_values
     counts[:, _COLUMN["log_tokens"]] = n_tok
     out = log1p_table(int((starts[1:] - starts[:-1]).max())).take(counts)  # a count is at most the length
     denom = np.maximum(n_tok, 1)
@@ -246,48 +246,9 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     out[:, _COLUMN["capitalised_ratio"]] = n_cap / np.maximum(n_alpha - 1, 1)
     out[:, _COLUMN["allcaps_ratio"]] = summed[4] / np.maximum(n_alpha, 1)
     out[:, _COLUMN["mean_word_length"]] = np.minimum(summed[5] / denom, 30.0) / 10.0
-    if quote_rows:
-        out[quote_rows, _COLUMN["quoted_char_fraction"]] = fractions
+    if spans:  # (else the column holds log1p(0) = 0.0, the fraction of no quote)
+        out[:, _COLUMN["quoted_char_fraction"]] = quoted_chars / np.maximum(starts[1:] - starts[:-1] - 1, 1)
     out[:, _COLUMN["loaded_density"]] = counts[:, _TYPE_INDEX["loaded_word"]] / denom
     for i in b.special.nonzero()[0].tolist():
         cues[i], out[i] = _analyse(texts[i])
     return cues, out
-
-
-def _decide(b: Batch, event, spans, caps, called, n_multi, hits, longer_cats, cues, hints):
-    """Run :func:`_find_cues` on the ``event`` sentences; fill ``cues`` and return the cue cells
-    (``sentence * len(FEATURE_NAMES) + type``) and the quote rows, counts and quoted fractions.
-
-    ``hints``: per sentence, whether a speech tag is possible, and the loaded hits (positions in
-    the joined text) a neutral compound head may precede (see :func:`_find_cues`)."""
-    texts, bases, categories = b.texts, b.bases, run_table().categories
-    hit_pos, hit_end, hit_src = hits
-    if len(hit_pos):  # only the hits of event sentences, with offsets into their sentence
-        hit_sid = b.sid(hit_pos)
-        keep = event.take(hit_sid)
-        hit_pos, hit_end, hit_src, hit_sid = hit_pos[keep], hit_end[keep], hit_src[keep], hit_sid[keep]
-        base = b.starts.take(hit_sid)
-        hit_pos, hit_end = hit_pos - base, hit_end - base
-    hit_from = np.searchsorted(hit_sid, np.arange(len(texts) + 1)).tolist() if len(hit_pos) else [0] * (len(texts) + 1)
-    hit_starts, hit_stops = hit_pos.tolist(), hit_end.tolist()
-    hit_cats = [categories[k] if k >= 0 else longer_cats[~k] for k in hit_src.tolist()]
-    speech, neutral_at = hints
-    neutral: dict[int, set[int]] = {}
-    for pos, i in zip(neutral_at.tolist(), b.sid(neutral_at).tolist()):
-        neutral.setdefault(i, set()).add(pos - bases[i])
-    n_multi, called, speech = n_multi.tolist(), called.tolist(), speech.tolist()
-    cue_cells, quote_rows, quote_values, fractions = [], [], [], []
-    for i in event.nonzero()[0].tolist():
-        text, sentence_spans, first, last = texts[i], spans.get(i, []), hit_from[i], hit_from[i + 1]
-        sentence_hits = list(zip(hit_starts[first:last], hit_stops[first:last], hit_cats[first:last])) if (
-            last != first) else []
-        found, n_other, titles = _find_cues(text, sentence_hits, sentence_spans, n_multi[i], caps.get(i, ()), called[i],
-                                            speech[i], neutral.get(i, ()))
-        if found:
-            cues[i] = tuple([_new_cue(t, s, e, text[s:e]) for t, s, e in found])
-            cue_cells += [i * _N_COLUMNS + _TYPE_INDEX[t] for t, _, _ in found]
-        if sentence_spans:
-            quote_rows.append(i)
-            quote_values.append((len(sentence_spans), n_other - titles, titles))
-            fractions.append(sum(e - s for s, e in sentence_spans) / max(len(text), 1))
-    return cue_cells, quote_rows, quote_values, fractions

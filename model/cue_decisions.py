@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 
 from model.cue_patterns import (ACRONYMS_UPPER, AGENT_AFTER_RE, AS_END_RE, CAPS2_RE, CAPS_RE, CHARACTERISE_RE,
@@ -133,9 +134,47 @@ def _match_categories(text: str) -> frozenset[str]:
     return cats
 
 
+def _quote_cues(sentence: str, hits: list, spans: list[tuple[int, int]], quote_hints=None):
+    """The quote decisions of :func:`_find_cues` (its arguments of the same names; ``spans`` not empty).
+
+    Returns the scare-quote cues (sorted), the number of non-scare quotes, the number of titles
+    and ``quoted(pos)``: whether ``pos`` lies inside a quote.
+    """
+    starts, ends = zip(*spans)
+
+    def quoted(pos: int) -> bool:
+        """True if ``pos`` lies inside a quotation (spans are sorted and disjoint)."""
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
+
+    maybe_title, maybe_characterised, attributing = quote_hints or (None, None, True)
+    attribution = None if attributing else ([], [])  # _attributions(...), found when a quote first needs it
+    scare, titles = [], 0
+    for k, (start, end) in enumerate(spans):
+        if (maybe_title is None or maybe_title[k]) and _is_title(sentence[:start]):
+            titles += 1
+            continue
+        # the conditions of a scare quote, cheapest first (all of them are pure); 1-4 words: at most
+        # five pieces of split() tell
+        inner = sentence[start + 1:end - 1].strip()
+        if (1 <= len(inner.split(None, 4)) <= 4 and _two_letters(inner) and not SPEECHY_RE.search(inner)
+                and not INTRO_COLON_RE.search(before := sentence[:start])
+                and not ((maybe_characterised is None or maybe_characterised[k]) and _characterised(before))):
+            if attribution is None:
+                attribution = _attributions(sentence, hits, quoted)
+            if not (attribution[1] and _quote_attributed(*attribution, start)):
+                scare.append(("scare_quotes", start, end))
+    return scare, len(spans) - len(scare), titles, quoted
+
+
+def _two_letters(text: str) -> bool:
+    """``sum(map(str.isalpha, text)) >= 2``, stopping at the second letter."""
+    return next(islice(filter(str.isalpha, text), 1, None), None) is not None
+
+
 def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi: int, caps: list | None = None,
-               called: bool | None = None, speech: bool | None = None,
-               neutral=None) -> tuple[list[tuple[str, int, int]], int, int]:
+               called: bool | None = None, speech: bool | None = None, neutral=None,
+               quote_hints=None) -> tuple[list[tuple[str, int, int]], int, int]:
     """The cue decisions of one sentence, shared by :func:`_analyse` and :mod:`model.cue_batch`.
 
     ``hits`` are its :func:`_lexicon_hits`, ``spans`` its ``QUOTE_RE`` spans, ``n_multi``
@@ -143,34 +182,13 @@ def _find_cues(sentence: str, hits: list, spans: list[tuple[int, int]], n_multi:
     matches) and ``called`` (whether its ``lower()`` contains "called") are computed when
     None. Speed hints from :mod:`model.cue_batch` (None: unknown): ``speech`` False when no
     ``SPEECH_TAG_RE`` match is possible, ``neutral`` the hit starts a ``NEUTRAL_HEAD_RE``
-    head may precede (a container). Returns the sorted ``(type, start, end)`` cues, the
-    number of non-scare quotes and the number of titles.
+    head may precede (a container), ``quote_hints`` two sequences aligned with ``spans``
+    (False where :func:`_is_title` / :func:`_characterised` of the text before the quote
+    cannot be true) and whether an unquoted attribution hit is possible. Returns the sorted
+    ``(type, start, end)`` cues, the number of non-scare quotes and the number of titles.
     """
     if spans:
-        starts, ends = [s for s, _ in spans], [e for _, e in spans]
-
-        def quoted(pos: int) -> bool:
-            """True if ``pos`` lies inside a quotation (spans are sorted and disjoint)."""
-            i = bisect_right(starts, pos) - 1
-            return i >= 0 and pos < ends[i]
-
-        bounds, attributions = _attributions(sentence, hits, quoted)
-        scare, other, titles = [], [], 0
-        for start, end in spans:
-            inner = sentence[start + 1:end - 1].strip()
-            before = sentence[:start]
-            is_title = _is_title(before)
-            titles += is_title
-            if (not is_title and 1 <= len(inner.split()) <= 4
-                    and not (attributions and _quote_attributed(bounds, attributions, start))
-                    and not _characterised(before)
-                    and sum(map(str.isalpha, inner)) >= 2 and not SPEECHY_RE.search(inner)
-                    and not INTRO_COLON_RE.search(before)):
-                scare.append((start, end))
-            else:
-                other.append((start, end))
-        found: list[tuple[str, int, int]] = [("scare_quotes", s, e) for s, e in scare]
-        n_other = len(other)
+        found, n_other, titles, quoted = _quote_cues(sentence, hits, spans, quote_hints)
     else:  # the same decisions, without the quote bookkeeping
         quoted, found, n_other, titles = _unquoted, [], 0, 0
     tag_end: list[int] = []  # the start of the last speech tag (-1: none), found on first use

@@ -61,6 +61,8 @@ CHARACTERISE_VERBS = (
     "characterise characterises characterised characterize characterizes characterized portray portrays portrayed "
     "lambast lambasts lambasted blast blasts blasted reject rejects rejected deplore deplores deplored").split()
 AS_END_RE = re.compile(r"(?<![\w'’-])as(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
+# Speed only (model.cue_batch): the last word of an AS_END_RE match, as a whole alnum run.
+AS_END_WORDS = frozenset(("as", "a", "an", "the"))
 CHARACTERISE_RE = re.compile(
     rf"(?<![\w'’-])(?P<prev>[\w'’-]+)\s+{trie_pattern(CHARACTERISE_VERBS)}\s+(?:[\w'’-]+\s+){{1,6}}?as"
     r"(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)

@@ -50,7 +50,7 @@ class Batch:
         flag_table, letter_table = char_tables()
         self.texts, n = texts, len(texts)
         self.joined = SEP.join(["", *texts, PAD])
-        self.bases = list(accumulate([len(t) + 1 for t in texts], initial=1))
+        self.bases = list(accumulate(map((1).__add__, map(len, texts)), initial=1))
         self.starts = np.array(self.bases, dtype=np.int64)
         self.cp = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         self.flags = flag_table.take(self.cp)
@@ -186,6 +186,12 @@ def _longer_matches(batch: Batch, positions: list[int]):
         matched.append((pos, last))  # a match covers what it spans even when it is no hit
         cats = _match_categories(text[m.start():m.end()])
         if cats:
-            hits.append((pos, last, sum(CATEGORY_BITS[c] for c in cats), ~len(longer_cats)))
+            hits.append((pos, last, _bits(cats), ~len(longer_cats)))
             longer_cats.append(cats)
     return longer_cats, matched, hits
+
+
+@lru_cache(maxsize=256)
+def _bits(categories: frozenset) -> int:
+    """The :data:`model.cue_words.CATEGORY_BITS` of a set of lexicon categories."""
+    return sum(CATEGORY_BITS[c] for c in categories)

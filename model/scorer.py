@@ -18,7 +18,11 @@ one scipy sparse product):
 * **cue block** -- :func:`model.cues.cue_feature_matrix`, scaled;
 * **table block** (format 2, optional) -- the loaded-word table features of
   :class:`model.wordtable.LoadedWordTable` (max / sum / count of the rates of a
-  sentence's distinct tokens), from the same token ids as the word block.
+  sentence's distinct tokens), from the same token ids as the word block;
+* **vector column** (format 2, optional arrays ``vector_*``) -- the loaded head's
+  word-vector block, collapsed to one score per word
+  (:attr:`model.heads.TwoHeadClassifier.vector_scores_`): the sum of a sentence's
+  token scores / its number of tokens, times one weight per decision column.
 
 Format 2 also names how the decision columns become probabilities: ``softmax``
 (one multinomial model) or ``hier`` (:class:`model.heads.TwoHeadClassifier`:
@@ -49,6 +53,7 @@ ARRAYS = ("format", "classes", "intercept", "word_tokens", "word_uni_col", "word
           "cue_scale", "cue_coef")
 TABLE_ARRAYS = ("combine", "table_token_ids", "table_rates", "table_threshold", "table_mean", "table_std",
                 "table_scale", "table_coef")
+VECTOR_ARRAYS = ("vector_token_ids", "vector_scores", "vector_coef")  # optional in format 2
 COMBINE = ("softmax", "hier")
 
 
@@ -133,6 +138,7 @@ class Scorer:
         if any(got != want for got, want in shapes) or any(SEP in g or SUB in g for g in grams):
             raise ValueError("scorer arrays have inconsistent shapes or contents")
         self._set_table(a if fmt == FORMAT else None, k)
+        self._set_vectors(arrays if fmt == FORMAT else {}, k)
         self.cache = WordCache(self.grams, (self.lo, self.hi), self.tokens, self.n_tokens + 1, SEP, self.sep_id,
                                self.MAX_CACHED_WORDS)
 
@@ -154,6 +160,24 @@ class Scorer:
         self.table_mean, self.table_std = a["table_mean"].astype(np.float64), a["table_std"].astype(np.float64)
         self.table_scale, self.table_coef = float(a["table_scale"]), np.ascontiguousarray(a["table_coef"])
 
+    def _set_vectors(self, arrays, k: int) -> None:
+        """The optional vector column: token id -> score, and its weight in each decision column."""
+        present = [name for name in VECTOR_ARRAYS if name in arrays]
+        self.vector_by_token = None
+        if not present:
+            return
+        if len(present) != len(VECTOR_ARRAYS):
+            raise ValueError(f"scorer has {', '.join(present)} but not all of {', '.join(VECTOR_ARRAYS)}")
+        ids, scores, coef = (np.asarray(arrays[name]) for name in VECTOR_ARRAYS)
+        if (ids.ndim != 1 or scores.shape != ids.shape or coef.shape != (k,) or coef.dtype != self.word_coef.dtype
+                or len(np.unique(ids)) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= self.n_tokens))
+                or not np.isfinite(scores).all()):
+            raise ValueError("scorer vector arrays have inconsistent shapes or contents")
+        self._arrays.update((name, np.asarray(arrays[name])) for name in VECTOR_ARRAYS)
+        self.vector_by_token = np.zeros(self.n_tokens + 2, np.float64)
+        self.vector_by_token[ids.astype(np.int64)] = scores.astype(np.float64)
+        self.vector_coef = coef
+
     def warm_up(self) -> None:
         """Fill the per-word cache with the vocabulary's alphabetic tokens (~0.07 s, ~7k words).
 
@@ -161,7 +185,7 @@ class Scorer:
         text), so a fresh process does not pay the per-word set-up on its first
         requests; under gunicorn's ``preload_app`` the master does it once for all workers.
         """
-        self.cache.lookup([t for t in self.tokens if t.isalpha()])
+        self.cache.lookup([t for t, i in self.tokens.items() if t.isalpha() and self.uni_col[i] >= 0])
 
     @classmethod
     def load(cls, path) -> "Scorer":
@@ -210,6 +234,15 @@ class Scorer:
         feats = ((raw - self.table_mean) / self.table_std * self.table_scale).astype(np.float32)
         y += feats.astype(y.dtype) @ self.table_coef
 
+    def _vector_block(self, y, toks, rows, n: int) -> None:
+        """The head's vector column (sum of token scores / number of tokens), times its weights."""
+        words = toks != self.sep_id
+        r, t = rows[words], toks[words]
+        lens = np.bincount(r, minlength=n)[:n]
+        sums = np.bincount(r, weights=self.vector_by_token[t], minlength=n)[:n]
+        column = np.divide(sums, lens, out=np.zeros(n), where=lens > 0)
+        y += (column[:, None] * self.vector_coef).astype(y.dtype)
+
     def _char_block(self, y, ids, matrix, n: int) -> None:
         """Char n-gram TF-IDF decision: per-word n-gram counts summed per sentence by one product."""
         rows = np.cumsum(ids == 0)
@@ -234,6 +267,8 @@ class Scorer:
         toks, rows = self._word_block(y, ids, tok_ptr, tok_ids, n)
         if self.table_rates is not None:
             self._table_block(y, toks, rows, n)
+        if self.vector_by_token is not None:
+            self._vector_block(y, toks, rows, n)
         self._char_block(y, ids, matrix, n)
         if cue_features is None:
             cue_features = cue_feature_matrix(sentences)

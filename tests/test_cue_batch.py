@@ -93,6 +93,10 @@ EDGE_CASES = [
     "not no never none nobody nothing neither nor cannot without nowhere me my mine us our you your",
     "I-me my-self non-stop anti-war e-mail 3-D co-op", "'tis o'clock rock'n'roll ‘90s", "so called",
     "CALLED called Called cAlLeD", "Hmm (really?) [alleged] ( so-called ) [!]", "ALL CAPS HEADLINE: SHAMEFUL DISGRACE",
+    # quotes after title cues and determiners, attributed speech, nested and unbalanced quotes, non-ASCII
+    "A film called “The Long Goodbye” (sic) won?", "“We will not back down,” the minister said.",
+    "“He said ‘never’ twice” she wrote", "“unbalanced ‘quote", "naïve “café” Straße “Ça” – shameful?",
+    "I believe the so-called “reform”, dubbed the “fix”, is what critics described as a “sham”.",
 ]
 
 

@@ -77,11 +77,12 @@ def classify(source, presplit, model_dir):
 
 from training.evaluate_cli import evaluate  # noqa: E402  (per-command modules)
 from training.train_cli import train  # noqa: E402
-from training.distill_cli import distill  # noqa: E402
+from training.distill_cli import distill, word_vectors  # noqa: E402
 
 main.add_command(train)
 main.add_command(evaluate)
 main.add_command(distill)
+main.add_command(word_vectors)
 
 
 @main.command()

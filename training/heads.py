@@ -18,6 +18,7 @@ import numpy as np
 from model.heads import TwoHeadClassifier
 from training.corpora import Record
 
+_VECTORS: dict = {}
 MIN_PER_CLASS = 5  # the head's out-of-fold log-odds use 5 folds
 
 
@@ -46,7 +47,8 @@ def head_summary(records: list[Record]) -> dict:
 
 
 def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | None = None,
-                  extra_texts=(), extra_labels=(), sample_weight=None, **params) -> TwoHeadClassifier:
+                  extra_texts=(), extra_labels=(), sample_weight=None, word_vectors: Path | str | None = None,
+                  **params) -> TwoHeadClassifier:
     """Fit a :class:`TwoHeadClassifier` on ``records`` (+ extra three-way rows, e.g. the distillation pool).
 
     Parameters
@@ -69,6 +71,8 @@ def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | N
     ------
     ValueError
         When :func:`heads_problem` finds the records unfit for a loaded head.
+    training.word_vectors.WordVectorError
+        When ``word_vectors`` names a missing or malformed file.
     """
     from training.train import DEFAULT_DATA_DIR
     from training.wordtables import biased_word_lists, span_tables
@@ -86,4 +90,18 @@ def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | N
     return model.fit(texts, labels, sample_weight=None if sample_weight is None else np.asarray(sample_weight),
                      head_target=head_targets(records) + extra_none,
                      biased_words=biased_word_lists(records) + extra_none,
-                     span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir))
+                     span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir),
+                     word_vectors=vectors_for(word_vectors))
+
+
+def vectors_for(path: Path | str | None):
+    """The word vectors at ``path`` (default: the committed file, or None when it is absent), cached per file."""
+    from training import word_vectors as wv
+
+    path = Path(path) if path is not None else wv.DEFAULT_VECTORS
+    if path == wv.DEFAULT_VECTORS and not path.exists():
+        return None
+    key = (str(path.resolve()), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _VECTORS:
+        _VECTORS[key] = wv.load(path)
+    return _VECTORS[key]

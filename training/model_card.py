@@ -12,7 +12,7 @@ LICENSES = {
 
 
 def _f(x) -> str:
-    return f"{x:.3f}" if isinstance(x, (int, float)) else str(x)
+    return f"{x:.4f}" if isinstance(x, (int, float)) else str(x)
 
 
 def render(manifest: dict) -> str:
@@ -83,6 +83,13 @@ FEATURES = ("word 1-2-gram and character 2-5-gram TF-IDF plus numeric cue featur
             "attribution, ...)")
 
 
+def _vector_text(vectors: dict) -> str:
+    return (f", and a word-vector block: the mean of the sentence's {vectors.get('dims', '?')}-d static word vectors "
+            f"({vectors.get('words', '?')} words, `{vectors.get('file', '?')}`) distilled offline from "
+            f"{vectors.get('encoder', '?')} with model2vec; after fitting it is one score per word, so serving needs "
+            "neither the vectors nor torch (`docs/heads.md`)")
+
+
 def _model_lines(info: dict | None) -> list[str]:
     """What kind of linear model this is."""
     if not info or info.get("type") != "two-head":
@@ -95,7 +102,8 @@ def _model_lines(info: dict | None) -> list[str]:
         f"({info.get('head_loaded', '?')} loaded) of corpora whose scheme has a loaded class "
         f"({', '.join(info.get('head_sources', [])) or '?'}), with a learned loaded-word table block "
         "(word rates from BABE's annotated biased words, plus static word rates from BASIL lexical-bias spans, "
-        "GPL-3.0, and PTC Loaded_Language / Name_Calling spans, no license stated upstream; word-level numbers only).",
+        "GPL-3.0, and PTC Loaded_Language / Name_Calling spans, no license stated upstream; word-level numbers only)"
+        + (_vector_text(info["word_vectors"]) if info.get("word_vectors") else "") + ".",
         f"- **Three-way model**: multinomial logistic regression on all training sentences, with the loaded head's "
         f"out-of-fold log-odds as one more feature (weight {params.get('stack_weight', '?')}).",
         "- **Combination**: P(factual) from the three-way model; the remaining probability is split between loaded "

@@ -19,7 +19,7 @@ def format_side_by_side(results: dict) -> str:
     lines = ["metric".ljust(46) + "".join(n.rjust(width) for n in names)]
 
     def row(label, getter):
-        lines.append(label.ljust(46) + "".join(f"{getter(results[n]):{width}.3f}" for n in names))
+        lines.append(label.ljust(46) + "".join(f"{getter(results[n]):{width}.4f}" for n in names))
 
     row("CheckThat dev_test macro-F1 (factual vs not)", lambda r: r["checkthat"]["macro_f1"])
     lines.append("  bootstrap 95% CI".ljust(46) + "".join(

@@ -179,7 +179,7 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
             both = run_protocols(data_dir, {"recipe": protocol_fitter}, seed=seed,
                                  n_jobs=len(os.sched_getaffinity(0)))["recipe"]
             ct, babe = both["checkthat"], both["babe"]
-            say(f"  CheckThat macro-F1 {ct['macro_f1']:.3f}")
+            say(f"  CheckThat macro-F1 {ct['macro_f1']:.4f}")
         except PseudoLabelError as exc:
             raise click.ClickException(f"--evaluate: {exc} (or pass --no-evaluate)") from None
         metrics = {"checkthat_dev_test": {"macro_f1": ct["macro_f1"], "ci95_low": ct["ci95"][0],
@@ -188,7 +188,7 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
                                       "three_way_macro_f1": babe["three_way"]["macro_f1"],
                                       "three_way_brier": babe["three_way"]["calibration"]["brier"]},
                    "babe_sg2_5fold_three_way_confusion": babe["three_way"]["confusion"]}
-        say(f"  loaded-vs-not macro-F1 {metrics['babe_sg2_5fold']['loaded_vs_not_macro_f1']:.3f}")
+        say(f"  loaded-vs-not macro-F1 {metrics['babe_sg2_5fold']['loaded_vs_not_macro_f1']:.4f}")
     shown = [spec.replace(str(data_dir), "$DATA_DIR") for spec in specs]
     extra = {"fit_seconds": round(time.perf_counter() - fit_started, 2), "holdout": how, "heldout_sentences": len(test_part),
              "duration_seconds": round(time.perf_counter() - started, 2)}
@@ -198,6 +198,9 @@ def train(corpora, data_dir, out_dir, seed, holdout, force, name, run_eval, pseu
         from training.heads import head_summary
         extra["model"] = {"type": "two-head", "combine": "hier", "params": estimator.get_params(),
                           **head_summary(train_part)}
+        if len(getattr(estimator, "vector_scores_", ())):
+            from training.word_vectors import describe
+            extra["model"]["word_vectors"] = describe()
     else:
         extra["model"] = {"type": "single"}
     manifest = train_and_save(train_part, out_dir, seed=seed, name=name, metrics=metrics, corpora=shown,
