@@ -136,18 +136,19 @@ class TwoHeadClassifier(BaseEstimator, ClassifierMixin):
                              f"{len(target) - int(target.sum())}")
         return rows, target
 
-    def _head_matrix(self, X, F):
-        """The head's input: the features ``F`` of ``X``, the table block and (with word vectors) the vector column."""
-        blocks = [F, self.table_.transform(X)]
+    def _head_matrix(self, X, F, T=None):
+        """The head's input: the features ``F`` of ``X``, the table block ``T`` (computed when not given) and
+        (with word vectors) the vector column."""
+        blocks = [F, self.table_.transform(X) if T is None else T]
         if len(getattr(self, "vector_scores_", ())):  # models fitted before the vector block have none
             blocks.append(sp.csr_matrix(self._vector_column(X)[:, None]))
         return sp.hstack(blocks, format="csr")
 
-    def _stack_matrix(self, X, F):
+    def _stack_matrix(self, X, F, T=None):
         """The input of the head whose log-odds the three-way model sees (``stack_head_``)."""
         if getattr(self, "stack_head_", self.head_) is self.head_:
-            return self._head_matrix(X, F)
-        return sp.hstack([F, self.table_.transform(X)], format="csr")
+            return self._head_matrix(X, F, T)
+        return sp.hstack([F, self.table_.transform(X) if T is None else T], format="csr")
 
     def _vector_column(self, X):
         """Per sentence: the sum of its tokens' vector scores / its number of tokens (0 for no tokens)."""
@@ -265,9 +266,10 @@ class TwoHeadClassifier(BaseEstimator, ClassifierMixin):
         check_is_fitted(self, "classifier_")
         X = list(X)
         F = self.features_.transform(X).tocsr()
-        z = self.head_.decision_function(self._head_matrix(X, F))
+        T = self.table_.transform(X)  # once, for both heads
+        z = self.head_.decision_function(self._head_matrix(X, F, T))
         stack = getattr(self, "stack_head_", self.head_)  # models fitted before stack_vectors: the head itself
-        z_stack = z if stack is self.head_ else stack.decision_function(self._stack_matrix(X, F))
+        z_stack = z if stack is self.head_ else stack.decision_function(self._stack_matrix(X, F, T))
         three = self.classifier_.predict_proba(self._stacked(F, z_stack))
         return combine_heads(three, z, list(self.classes_))
 
