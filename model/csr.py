@@ -19,19 +19,32 @@ I = np.int64  # noqa: E741  (index dtype of every array here)
 def from_rows(rows: np.ndarray, cols: np.ndarray, n: int, data: np.ndarray | None = None) -> tuple:
     """CSR of ``n`` rows from entries whose ``rows`` are already in non-decreasing order."""
     indptr = np.zeros(n + 1, I)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    np.add.accumulate(np.bincount(rows, minlength=n), out=indptr[1:])
     values = np.ones(len(cols), np.float32) if data is None else data.astype(np.float32)
     return indptr, cols.astype(I), values
 
 
-def canonical(m: tuple, n_cols: int) -> tuple:
-    """Sort each row's column indices and sum duplicate entries (``sum_duplicates``)."""
-    indptr, indices, data = (a.copy() for a in m)
+def canonical(m: tuple, n_cols: int, copy: bool = True) -> tuple:
+    """Sort each row's column indices and sum duplicate entries (``sum_duplicates``).
+
+    ``copy=False``: in place (for arrays the caller owns, e.g. fresh from :func:`from_rows`).
+    """
+    indptr, indices, data = (a.copy() for a in m) if copy else m
     n = len(indptr) - 1
     csr_sort_indices(n, indptr, indices, data)
     csr_sum_duplicates(n, n_cols, indptr, indices, data)
     nnz = int(indptr[-1])
     return indptr, indices[:nnz], data[:nnz]
+
+
+def distinct_sorted(keys: np.ndarray) -> np.ndarray:
+    """The values of the sorted array ``keys``, each once (``np.unique`` without its sort)."""
+    if len(keys) < 2:
+        return keys
+    first = np.empty(len(keys), bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
 
 
 def matmat(a: tuple, b: tuple, n_cols: int, max_nnz: int | None = None) -> tuple:
@@ -84,10 +97,13 @@ def tfidf_add(y: np.ndarray, m: tuple, idf: np.ndarray, coef: np.ndarray) -> Non
     wide[nnz] = 0.0
     np.square(vals, out=scratch, dtype=np.float32)
     wide[:nnz] = scratch
-    norm = np.sqrt(np.add.reduceat(wide, indptr[:-1]))
-    norm[(np.diff(indptr) == 0) | (norm == 0)] = 1.0  # reduceat gives a stray value for an empty row
+    norm = np.add.reduceat(wide, indptr[:-1])
+    np.sqrt(norm, out=norm)
+    unit = indptr[1:] == indptr[:-1]  # reduceat gives a stray value for an empty row
+    unit |= norm == 0
+    norm[unit] = 1.0
     wide[:nnz] = vals
-    z = np.zeros_like(y)
+    z = np.zeros(y.shape, y.dtype)
     csr_matvecs(n, coef.shape[0], k, indptr, indices, wide[:nnz], coef.ravel(), z.reshape(-1))
     z /= norm[:, None]
     y += z

@@ -166,7 +166,7 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     per_word[5, :-1] = wlen
     # the first alpha word of a sentence is not counted as capitalised: uncount the first alpha word at or
     # after each sentence's first word (for a sentence without alpha words, a later sentence's first one)
-    alpha_words = np.append(alpha.nonzero()[0], len(ws))
+    alpha_words = np.concatenate((alpha.nonzero()[0], [len(ws)]))
     per_word[3, alpha_words.take(alpha_words.searchsorted(word_from[:-1]))] = 0
     summed = np.add.reduceat(per_word, word_from[:-1], axis=1) * (n_tok > 0)  # an empty range gives a column
     n_alpha, n_cap = summed[2], summed[3]

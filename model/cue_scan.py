@@ -138,7 +138,7 @@ def lexicon_hits(batch: Batch, runs: np.ndarray, ends: np.ndarray, keys: np.ndar
     if len(firsts):  # only the known pairs: a sorted search instead of a set lookup per candidate
         pairs = keys.take(firsts) * len(table.keys) + keys.take(firsts + 1)
         known = _known_pairs()
-        firsts = firsts[known.take(known.searchsorted(pairs).clip(max=len(known) - 1)) == pairs]
+        firsts = firsts[known.take(np.minimum(known.searchsorted(pairs), len(known) - 1)) == pairs]
     if len(firsts):
         longer_cats, matched, hits = _longer_matches(batch, runs.take(firsts).tolist())
         if matched:  # drop the one-run hits at the runs a longer match spans

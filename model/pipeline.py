@@ -10,6 +10,7 @@ import numpy as np
 from model.cue_batch import analyse_batch
 
 LABELS = ("factual", "opinion", "loaded")
+_FACTUAL, _OPINION, _LOADED = LABELS
 log = logging.getLogger(__name__)
 
 
@@ -98,16 +99,15 @@ class SlantModel:
     def _sentence_dicts(self, texts: list[str], spans=None) -> list[dict]:
         cues, features = analyse_batch(texts)  # displayed cues and the classifier's cue features, once
         probs = self.scores(texts, features)
-        labels = probs.argmax(axis=1).tolist() if len(texts) else []
-        rows = []
-        for index, (text, row, label, found) in enumerate(zip(texts, probs.tolist(), labels, cues)):
-            out = {"index": index}
-            if spans is not None:
-                out["start"], out["end"] = spans[index][0], spans[index][1]
-            out.update(text=text, label=LABELS[label], scores=dict(zip(LABELS, row)),
-                       cues=[cue.to_dict() for cue in found])
-            rows.append(out)
-        return rows
+        labels = [LABELS[k] for k in probs.argmax(axis=1).tolist()] if len(texts) else []
+        scores = [{_FACTUAL: a, _OPINION: b, _LOADED: c} for a, b, c in probs.tolist()]  # LABELS order
+        found = [[cue.to_dict() for cue in cue_list] if cue_list else [] for cue_list in cues]
+        if spans is None:
+            return [{"index": index, "text": text, "label": label, "scores": row, "cues": cue_dicts}
+                    for index, (text, label, row, cue_dicts) in enumerate(zip(texts, labels, scores, found))]
+        return [{"index": index, "start": span[0], "end": span[1], "text": text, "label": label, "scores": row,
+                 "cues": cue_dicts}
+                for index, (span, text, label, row, cue_dicts) in enumerate(zip(spans, texts, labels, scores, found))]
 
     @staticmethod
     def _summary(rows: list[dict]) -> dict:

@@ -51,6 +51,7 @@ _TOKEN = re.compile(
     rf"{_MULTI}|(?={_WORD_START}){_NWS}+?(?={_WS}|$|{_NON_WORD}|{_MULTI}|,(?=$|{_WS}|{_NON_WORD}|{_MULTI}))|{_NWS}"
 )
 _CANDIDATE = re.compile(rf"[.?!](?=({_NON_WORD}|{_WS}+({_NWS}+)))")
+_PLAIN = re.compile(r"([A-Za-z]{2,})\. [A-Za-z]+")  # tokens "word." and "Next" (the usual context)
 _REALIGN = re.compile(rf"[\"')\]}}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:{_WS}+|(?=--)|$)", re.M)
 
 
@@ -144,6 +145,7 @@ class PunktRuntime:
     def __init__(self, abbrev_types, collocations, sent_starters, ortho_context):
         self.abbrev_types = frozenset(abbrev_types)
         self.collocations = frozenset((a, b) for a, b in collocations)
+        self._colloc_first = frozenset(a for a, _ in self.collocations)
         self.sent_starters = frozenset(sent_starters)
         self.ortho_context = {k: v for k, v in dict(ortho_context).items() if v}
 
@@ -189,6 +191,11 @@ class PunktRuntime:
 
     def _breaks(self, context: str) -> bool:
         """Whether a token other than the last of ``context`` is a sentence break after both passes."""
+        plain = _PLAIN.fullmatch(context)
+        if plain is not None:  # the usual "word. Next": a break unless the word is an abbreviation
+            word = plain.group(1).lower()  # or begins a collocation (no initial, number or ellipsis)
+            if word not in self.abbrev_types and word not in self._colloc_first:
+                return True
         if "\n" in context:
             toks = [t for line in context.split("\n") if line.strip() for t in _TOKEN.findall(line)]
         else:
@@ -226,12 +233,14 @@ class PunktRuntime:
     def _second_pass(self, tok: str, flags: int, nxt: str, next_flags: int) -> int:
         """Revise the flags of ``tok`` (ending in a period) given the next token (nltk's second pass)."""
         typ = _no_period(_type(tok))
+        initial = len(tok) == 2 and is_letter(tok[0])
+        if not (initial or flags & (_ABBR | _ELLIPSIS) or typ == _NUMBER or typ in self._colloc_first):
+            return flags  # (the usual case) no rule below applies: the next token does not matter
         next_typ = _type(nxt)
         if next_flags & _SB:
             next_typ = _no_period(next_typ)
         if (typ, next_typ) in self.collocations:
             return (flags & ~_SB) | _ABBR
-        initial = len(tok) == 2 and is_letter(tok[0])
         if flags & (_ABBR | _ELLIPSIS) and not initial:
             if self._ortho(nxt, next_typ) is True or (nxt[0].isupper() and next_typ in self.sent_starters):
                 return flags | _SB

@@ -99,6 +99,7 @@ class Scorer:
             raise ValueError(f"scorer arrays lack {', '.join(missing)}")
         a = self._arrays = {k: np.asarray(arrays[k]) for k in names}
         self.classes_ = a["classes"].astype(str)
+        self._class_list = list(self.classes_)
         self.combine = str(a["combine"]) if fmt == FORMAT else "softmax"
         if self.combine not in COMBINE:
             raise ValueError(f"scorer combine is {self.combine!r}, expected one of {', '.join(COMBINE)}")
@@ -199,25 +200,25 @@ class Scorer:
 
         Returns the batch's token ids and their sentence rows (for :meth:`_table_block`).
         """
-        lens = tok_ptr[ids + 1] - tok_ptr[ids]
-        ends = np.cumsum(lens)
-        pos = np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - lens, lens) + np.repeat(tok_ptr[ids], lens)
-        toks = tok_ids[pos]
-        tok_rows = rows = np.cumsum(toks == self.sep_id)
-        ucol = self.uni_col[toks]
-        r_parts, c_parts = [rows[ucol >= 0]], [ucol[ucol >= 0]]
+        first = tok_ptr.take(ids)
+        lens = tok_ptr.take(ids + 1) - first
+        ends = np.add.accumulate(lens)
+        first -= ends - lens  # token i of the batch is tok_ids[i + first[word of i]]
+        toks = tok_ids.take(np.arange(ends[-1] if len(ends) else 0) + first.repeat(lens))
+        tok_rows = rows = np.add.accumulate(toks == self.sep_id, dtype=np.int64)
+        ucol = self.uni_col.take(toks)
+        r_parts, c_parts = [rows[uni := ucol >= 0]], [ucol[uni]]
         if len(toks) > 1 and len(self.bi_keys):
             a, b = toks[:-1], toks[1:]
-            ok = self.first[a] & self.second[b]
+            ok = self.first.take(a) & self.second.take(b)
             key = a[ok] * self.n_tokens + b[ok]
-            at = np.minimum(np.searchsorted(self.bi_keys, key), len(self.bi_keys) - 1)
-            hit = self.bi_keys[at] == key
+            at = np.minimum(self.bi_keys.searchsorted(key), len(self.bi_keys) - 1)
+            hit = self.bi_keys.take(at) == key
             r_parts.append(rows[:-1][ok][hit])
-            c_parts.append(self.bi_cols[at[hit]])
+            c_parts.append(self.bi_cols.take(at[hit]))
         rows, cols = np.concatenate(r_parts), np.concatenate(c_parts)
-        order = np.argsort(rows, kind="stable")  # two sorted runs: a linear merge
-        width = len(self.word_idf)
-        counts = csr.canonical(csr.from_rows(rows[order], cols[order], n), width)
+        order = rows.argsort(kind="stable")  # two sorted runs: a linear merge
+        counts = csr.canonical(csr.from_rows(rows.take(order), cols.take(order), n), len(self.word_idf), copy=False)
         csr.tfidf_add(y, counts, self.word_idf, self.word_coef)
         return toks, tok_rows
 
@@ -227,9 +228,8 @@ class Scorer:
         idx = self.table_index[toks]
         known = idx >= 0
         m = np.int64(len(self.table_rates))
-        keys = np.sort(rows[known] * m + idx[known], kind="stable")  # rows ascending: nearly sorted runs
-        if len(keys):  # distinct (sentence, word) pairs (10x faster than np.unique here)
-            keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        # distinct (sentence, word) pairs; rows ascending: nearly sorted runs (10x faster than np.unique here)
+        keys = csr.distinct_sorted(np.sort(rows[known] * m + idx[known], kind="stable"))
         raw = table_stats(keys, int(m), self.table_rates, lens, self.table_threshold, n)
         feats = ((raw - self.table_mean) / self.table_std * self.table_scale).astype(np.float32)
         y += feats.astype(y.dtype) @ self.table_coef
@@ -245,7 +245,7 @@ class Scorer:
 
     def _char_block(self, y, ids, matrix, n: int) -> None:
         """Char n-gram TF-IDF decision: per-word n-gram counts summed per sentence by one product."""
-        rows = np.cumsum(ids == 0)
+        rows = np.add.accumulate(ids == 0, dtype=np.int64)
         keep = ids != 0
         words = csr.from_rows(rows[keep], ids[keep], n)  # sentence x cached word (with repeats)
         bound = int((matrix[0][ids + 1] - matrix[0][ids]).sum())  # n-gram entries of all words >= product nnz
@@ -296,7 +296,7 @@ class Scorer:
             d -= d.max(axis=1, keepdims=True)
             np.exp(d, out=d)
             d /= d.sum(axis=1, keepdims=True)
-            return combine_heads(d, head, list(self.classes_))
+            return combine_heads(d, head, self._class_list)
         d -= d.max(axis=1, keepdims=True)
         np.exp(d, out=d)
         d /= d.sum(axis=1, keepdims=True)
