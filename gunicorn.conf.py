@@ -89,7 +89,7 @@ limit_request_field_size = 8190  # bytes per header field
 # GUNICORN_ACCESSLOG: "-" (default, stdout), a file path, or "off" for no
 # access log (the app's JSON request line on stderr has the same facts:
 # route, status, duration, request id). The access line costs a worker about
-# 0.03 ms of CPU per request, ~2% of an article request (bench/RESULTS-load.md),
+# 0.03-0.06 ms of CPU per request, 2-3% of an article request (bench/RESULTS-load.md),
 # so it stays on unless that matters more than the log.
 _accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-").strip() or "-"
 accesslog = None if _accesslog.lower() in ("off", "none", "0", "false", "no") else _accesslog
