@@ -17,11 +17,14 @@ I = np.int64  # noqa: E741  (index dtype of every array here)
 
 
 def from_rows(rows: np.ndarray, cols: np.ndarray, n: int, data: np.ndarray | None = None) -> tuple:
-    """CSR of ``n`` rows from entries whose ``rows`` are already in non-decreasing order."""
+    """CSR of ``n`` rows from entries whose ``rows`` are already in non-decreasing order.
+
+    ``cols`` becomes the indices as they are when int64 (not copied: pass an array you own).
+    """
     indptr = np.zeros(n + 1, I)
     np.add.accumulate(np.bincount(rows, minlength=n), out=indptr[1:])
     values = np.ones(len(cols), np.float32) if data is None else data.astype(np.float32)
-    return indptr, cols.astype(I), values
+    return indptr, cols.astype(I, copy=False), values
 
 
 def canonical(m: tuple, n_cols: int, copy: bool = True) -> tuple:

@@ -66,6 +66,7 @@ _EST = ord("e") - 96 | ord("s") - 96 << 8 | ord("t") - 96 << 16
 _CLASS_MASK = sum(CLASS_BITS)
 _CLASS_SHIFT = CLASS_BITS[0].bit_length() - 1
 _EIGHT = np.arange(8)
+_NT_EST = np.array([4, 8], dtype=np.int64)  # the class codes of negations (n't) and superlatives (-est)
 _ATTRIBUTION_BIT = 4  # (CATEGORY_BITS["attrib"] << 4 in the 8-bit codes below)
 assert [CATEGORY_BITS[c] for c in ("attrib", "hedge", "intens", "modal")] == [1, 2, 4, 8]
 assert _BIT_COLUMN[_ATTRIBUTION_BIT] == _COLUMN["attribution_verb"]
@@ -189,9 +190,11 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     (hit_pos, hit_end, hit_bits, hit_src), longer_cats = lexicon_hits(b, rs, re_, keys, codes)
     nt = (tails == _NT).nonzero()[0]  # a letter before "'t" is inside the word
     positions = np.concatenate([rs.take(at), ws.take(nt), ws.take(est), hit_pos])
-    kinds = np.concatenate([codes.take(at) >> _CLASS_SHIFT & 15, np.full(len(nt), 4), np.full(len(est), 8),
+    kinds = np.concatenate([codes.take(at) >> _CLASS_SHIFT & 15, _NT_EST.repeat((len(nt), len(est))),
                             (hit_bits & 15) << 4])
-    rows, bits = (((kinds[:, None] >> _EIGHT) & free(positions)[:, None]) != 0).nonzero()
+    kinds = kinds[:, None] >> _EIGHT
+    kinds &= free(positions)[:, None] if spans else 1
+    rows, bits = kinds.nonzero()
     cells = b.sid(positions.take(rows)) * _N_COLUMNS + _BIT_COLUMN.take(bits)  # counted at the end
     attributing = np.zeros(n, dtype=bool)  # has an unquoted attribution hit (read for quotes only)
     if spans:
@@ -203,7 +206,8 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     # CAPS_RE matches start at a word (after no [\w'’-]) with two ASCII capitals
     caps = ws[(first & second & ASCII_UPPER) != 0]
     caps = matches_within(b, usual(b, caps[(flags.take(caps - 1) & LEX_BEFORE) == 0]), CAPS_RE)
-    event[[i for i, matches in caps.items() if any(_is_emphasis(m.group()) for m in matches)]] = True
+    if emphasis := [i for i, matches in caps.items() if any(_is_emphasis(m.group()) for m in matches)]:
+        event[emphasis] = True
     quiet = ~event  # no "!" and no caps emphasis
     brackets = b.find_all("(") + b.find_all("[")
     if brackets:
@@ -216,7 +220,8 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     event |= qmark
     hit_sid = b.sid(hit_pos)
     event[hit_sid[(hit_bits & _EVENT_HIT) != 0]] = True
-    event[list(spans)] = True
+    if spans:
+        event[list(spans)] = True
     event &= ~b.special
     # hints for the decisions: a speech tag needs a TAG_VERB_WORDS run; a neutral compound head before a
     # loaded hit is the alnum run before it, a NEUTRAL_HEAD_WORDS word
@@ -249,6 +254,6 @@ def _analyse_unique(texts: list[str]) -> tuple[list[tuple[Cue, ...]], np.ndarray
     if spans:  # (else the column holds log1p(0) = 0.0, the fraction of no quote)
         out[:, _COLUMN["quoted_char_fraction"]] = quoted_chars / np.maximum(starts[1:] - starts[:-1] - 1, 1)
     out[:, _COLUMN["loaded_density"]] = counts[:, _TYPE_INDEX["loaded_word"]] / denom
-    for i in b.special.nonzero()[0].tolist():
+    for i in (b.special.nonzero()[0].tolist() if b.any_special else ()):
         cues[i], out[i] = _analyse(texts[i])
     return cues, out

@@ -26,6 +26,8 @@ from model.cue_tables import (APOS, LEFT_SQ, LEX_AFTER, LEX_BEFORE, QUOTE_BEFORE
                               char_tables)
 from model.cue_words import CATEGORY_BITS, FIRST_PART, ONE_HIT, SECOND_PART, run_table
 
+assert SECOND_PART >> 1 == FIRST_PART  # (lexicon_hits tests both bits with one shift)
+
 SEP = "\x00"
 PAD = SEP * 16
 _QUOTE_CHAR = QUOTE_OPEN | APOS | LEFT_SQ
@@ -113,6 +115,8 @@ def quote_spans(batch: Batch) -> dict[int, list[tuple[int, int]]]:
     """
     flags = batch.flags
     at = ((flags & _QUOTE_CHAR) != 0).nonzero()[0]  # nonzero() is fast on booleans only
+    if not len(at):
+        return {}
     at = at[((flags.take(at) & QUOTE_OPEN) != 0) | ((flags.take(at - 1) & QUOTE_BEFORE) == 0)]
     found = matches_within(batch, usual(batch, at), QUOTE_RE)
     return {i: [m.span() for m in matches] for i, matches in found.items()}
@@ -133,12 +137,12 @@ def lexicon_hits(batch: Batch, runs: np.ndarray, ends: np.ndarray, keys: np.ndar
     table, flags = run_table(), batch.flags
     one = ((codes & ONE_HIT) != 0).nonzero()[0]
     one = one[((flags.take(runs.take(one) - 1) & LEX_BEFORE) | (flags.take(ends.take(one)) & LEX_AFTER)) == 0]
-    firsts = (((codes[:-1] & FIRST_PART) != 0) & ((codes[1:] & SECOND_PART) != 0)).nonzero()[0]
+    firsts = ((codes[:-1] & (codes[1:] >> 1) & FIRST_PART) != 0).nonzero()[0]  # (SECOND_PART >> 1 == FIRST_PART)
     longer_cats, hits = [], []
     if len(firsts):  # only the known pairs: a sorted search instead of a set lookup per candidate
         pairs = keys.take(firsts) * len(table.keys) + keys.take(firsts + 1)
         known = _known_pairs()
-        firsts = firsts[known.take(np.minimum(known.searchsorted(pairs), len(known) - 1)) == pairs]
+        firsts = firsts[known.take(known.searchsorted(pairs)) == pairs]  # (a pair id is below the last entry)
     if len(firsts):
         longer_cats, matched, hits = _longer_matches(batch, runs.take(firsts).tolist())
         if matched:  # drop the one-run hits at the runs a longer match spans
@@ -160,8 +164,9 @@ def lexicon_hits(batch: Batch, runs: np.ndarray, ends: np.ndarray, keys: np.ndar
 
 @lru_cache(maxsize=1)
 def _known_pairs() -> np.ndarray:
-    """``run_table().pair_ids``, sorted (never empty: a -1 is added, which no pair id is)."""
-    return np.array(sorted(run_table().pair_ids | {-1}), dtype=np.int64)
+    """``run_table().pair_ids``, sorted, then the largest int64 (no pair id, and above all of them: a
+    ``searchsorted`` of a pair id is a valid index)."""
+    return np.array([*sorted(run_table().pair_ids), np.iinfo(np.int64).max], dtype=np.int64)
 
 
 def _longer_matches(batch: Batch, positions: list[int]):

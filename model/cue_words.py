@@ -126,8 +126,8 @@ class RunTable:
         # overlapping view whole, 16 bytes per character
         words = sixteen_bytes(letters)[starts].view(np.uint64).reshape(-1, 2)
         # a run longer than MAX_LEN is encoded as no bytes (clipped to the all-zero mask)
-        first = words[:, 0] & _KEEP[0].take(lengths, mode="clip")
-        second = words[:, 1] & _KEEP[1].take(lengths, mode="clip")
+        words &= _KEEP.take(lengths, axis=0, mode="clip")  # (words is a fresh array: indexing copies)
+        first, second = words[:, 0], words[:, 1]
         index = self.slots.take(self.slot_of(first, second)).astype(np.intp)  # (cast once, not per take)
         same = self.first.take(index) == first
         same &= self.second.take(index) == second
@@ -140,10 +140,10 @@ def sixteen_bytes(data: np.ndarray) -> np.ndarray:
     return np.ndarray((len(data) - 15,), dtype="V16", buffer=data, strides=(1,))
 
 
-# _KEEP[w][n]: uint64 word w (0, 1) of 16 bytes whose first n are 0xFF and the rest 0 (none for n > MAX_LEN)
+# _KEEP[n]: the two uint64 of 16 bytes whose first n are 0xFF and the rest 0 (none for n > MAX_LEN)
 _BYTES = np.tril(np.full((MAX_LEN + 2, 16), 0xFF, dtype=np.uint8), -1)
 _BYTES[MAX_LEN + 1] = 0
-_KEEP = _BYTES.view(np.uint64)[:, 0].copy(), _BYTES.view(np.uint64)[:, 1].copy()
+_KEEP = _BYTES.view(np.uint64).copy()
 
 
 def letter_codes(code_points: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import csr
+from model.combine import combine_heads
 
 from model.cues import FEATURE_NAMES, cue_feature_matrix
 from model.tablestats import table_stats
@@ -55,21 +56,6 @@ TABLE_ARRAYS = ("combine", "table_token_ids", "table_rates", "table_threshold", 
                 "table_scale", "table_coef")
 VECTOR_ARRAYS = ("vector_token_ids", "vector_scores", "vector_coef")  # optional in format 2
 COMBINE = ("softmax", "hier")
-
-
-def combine_heads(three: np.ndarray, head_logodds: np.ndarray, classes: list[str]) -> np.ndarray:
-    """Hierarchical probabilities from three-way probabilities and a loaded head's log-odds.
-
-    ``P(factual)`` is the three-way model's; the rest is split by ``q = sigmoid(log-odds)``
-    into loaded (``q``) and opinion (``1 - q``). Columns in ``classes`` order.
-    """
-    factual = three[:, classes.index("factual")]
-    q = 0.5 * (1.0 + np.tanh(0.5 * head_logodds))  # the logistic function, without overflow
-    out = np.empty_like(three)
-    out[:, classes.index("factual")] = factual
-    out[:, classes.index("loaded")] = (1.0 - factual) * q
-    out[:, classes.index("opinion")] = (1.0 - factual) * (1.0 - q)
-    return out
 
 
 class Scorer:
@@ -222,24 +208,36 @@ class Scorer:
         csr.tfidf_add(y, counts, self.word_idf, self.word_coef)
         return toks, tok_rows
 
-    def _table_block(self, y, toks, rows, n: int) -> None:
-        """Loaded-word table features (as :meth:`model.wordtable.LoadedWordTable.transform`), times their weights."""
-        lens = np.bincount(rows[toks != self.sep_id], minlength=n)[:n]
-        idx = self.table_index[toks]
-        known = idx >= 0
-        m = np.int64(len(self.table_rates))
-        # distinct (sentence, word) pairs; rows ascending: nearly sorted runs (10x faster than np.unique here)
-        keys = csr.distinct_sorted(np.sort(rows[known] * m + idx[known], kind="stable"))
-        raw = table_stats(keys, int(m), self.table_rates, lens, self.table_threshold, n)
-        feats = ((raw - self.table_mean) / self.table_std * self.table_scale).astype(np.float32)
-        y += feats.astype(y.dtype) @ self.table_coef
-
-    def _vector_block(self, y, toks, rows, n: int) -> None:
-        """The head's vector column (sum of token scores / number of tokens), times its weights."""
+    def _words_only(self, toks, rows, n: int):
+        """The tokens and rows without the separators, and each sentence's number of tokens."""
         words = toks != self.sep_id
-        r, t = rows[words], toks[words]
-        lens = np.bincount(r, minlength=n)[:n]
-        sums = np.bincount(r, weights=self.vector_by_token[t], minlength=n)[:n]
+        toks, rows = toks[words], rows[words]
+        return toks, rows, np.bincount(rows, minlength=n)[:n]
+
+    def _table_block(self, y, toks, rows, n: int, lens=None) -> None:
+        """Loaded-word table features (as :meth:`model.wordtable.LoadedWordTable.transform`), times their weights.
+
+        ``lens`` given: ``toks`` and ``rows`` are :meth:`_words_only` (shared with the vector block).
+        """
+        if lens is None:
+            toks, rows, lens = self._words_only(toks, rows, n)
+        idx = self.table_index.take(toks)
+        m = np.int64(len(self.table_rates))
+        keys = rows * m
+        keys += idx
+        # distinct (sentence, word) pairs; rows ascending: nearly sorted runs (10x faster than np.unique here)
+        keys = csr.distinct_sorted(np.sort(keys[idx >= 0], kind="stable"))
+        raw = table_stats(keys, int(m), self.table_rates, lens, self.table_threshold, n)
+        raw -= self.table_mean
+        raw /= self.table_std
+        raw *= self.table_scale
+        y += raw.astype(np.float32).astype(y.dtype) @ self.table_coef
+
+    def _vector_block(self, y, toks, rows, n: int, lens=None) -> None:
+        """The head's vector column (sum of token scores / number of tokens), times its weights."""
+        if lens is None:
+            toks, rows, lens = self._words_only(toks, rows, n)
+        sums = np.bincount(rows, weights=self.vector_by_token.take(toks), minlength=n)[:n]
         column = np.divide(sums, lens, out=np.zeros(n), where=lens > 0)
         y += (column[:, None] * self.vector_coef).astype(y.dtype)
 
@@ -265,10 +263,12 @@ class Scorer:
         clean = [s.replace(SEP, SUB) if SEP in s else s for s in sentences]
         ids, matrix, tok_ptr, tok_ids = self.cache.lookup(JOIN.join(clean).lower().split())
         toks, rows = self._word_block(y, ids, tok_ptr, tok_ids, n)
-        if self.table_rates is not None:
-            self._table_block(y, toks, rows, n)
-        if self.vector_by_token is not None:
-            self._vector_block(y, toks, rows, n)
+        if self.table_rates is not None or self.vector_by_token is not None:
+            toks, rows, lens = self._words_only(toks, rows, n)  # once for both blocks
+            if self.table_rates is not None:
+                self._table_block(y, toks, rows, n, lens)
+            if self.vector_by_token is not None:
+                self._vector_block(y, toks, rows, n, lens)
         self._char_block(y, ids, matrix, n)
         if cue_features is None:
             cue_features = cue_feature_matrix(sentences)
@@ -290,14 +290,10 @@ class Scorer:
         columns, split by the head column (:func:`combine_heads`).
         """
         d = self.decision_function(sentences, cue_features)
-        if self.combine == "hier":
-            head = d[:, -1].copy()
+        head = d[:, -1].copy() if self.combine == "hier" else None
+        if head is not None:
             d = d[:, :-1]
-            d -= d.max(axis=1, keepdims=True)
-            np.exp(d, out=d)
-            d /= d.sum(axis=1, keepdims=True)
-            return combine_heads(d, head, self._class_list)
         d -= d.max(axis=1, keepdims=True)
         np.exp(d, out=d)
         d /= d.sum(axis=1, keepdims=True)
-        return d
+        return d if head is None else combine_heads(d, head, self._class_list)
