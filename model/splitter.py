@@ -264,9 +264,8 @@ def _starts_lower(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` starts, after opening quotes, with an all-lower-case word (not *iPhone*)."""
     while start < end and text[start] in _OPENERS:
         start += 1
-    if start < end and text[start].isupper():  # (the usual case) in the word, if any: not islower()
-        return False
-    m = _WORD.match(text, start, end)
+    upper = start < end and text[start].isupper()  # (the usual case) then the word, if any, is not lower-case
+    m = None if upper else _WORD.match(text, start, end)
     return bool(m) and m.group().islower()
 
 
