@@ -37,9 +37,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
+from model.combine import combine_heads
 from model.features import build_pipeline, tokenize
 from model.pipeline import LABELS
-from model.scorer import combine_heads
 from model.wordtable import LoadedWordTable
 
 HEAD_VALUES = ("loaded", "not")

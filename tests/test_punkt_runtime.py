@@ -7,6 +7,7 @@ skipped when the shared data is absent).
 """
 
 import json
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -206,3 +207,54 @@ def test_serving_import_does_not_load_nltk():
     code = "import model.splitter, sys; assert not any(m.startswith('nltk') for m in sys.modules), 'nltk imported'"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# -- the shortcuts of issue 4: a plain "word. Next" context decided without tokenising it, and the
+# second pass skipping the next token when no rule reads it, give nltk's spans
+
+# abbreviations, collocations whose first type is a plain word, an abbreviation or an initial
+SHORTCUT_PARAMS = {
+    "abbrev_types": ["dr", "calif", "gov", "inc", "u.s", "st", "no", "jan"],
+    "collocations": [["smith", "jones"], ["inc", "shares"], ["st", "louis"], ["b", "comey"], ["##number##", "tpm"]],
+    "sent_starters": ["however", "the"],
+    "ortho_context": {"the": 2 | 32 | 16, "however": 2 | 32, "jones": 4, "louis": 4, "comey": 4 | 32, "shares": 32},
+}
+SHORTCUT_WORDS = ["Smith", "smith", "Jones", "Calif", "Gov", "Inc", "inc", "St", "No", "no", "Jan", "B", "b", "Dr",
+                  "the", "The", "However", "comey", "Comey", "Louis", "shares", "He", "left", "it", "U.S", "4", "TPM",
+                  "tpm", "Mr", "ok", "OK", "eBay", "x"]
+SHORTCUT = (_nltk(SHORTCUT_PARAMS), _runtime(SHORTCUT_PARAMS))
+
+
+def _general_breaks(context: str) -> bool:
+    """``PunktRuntime._breaks`` with the plain-context shortcut switched off."""
+    saved = punkt_runtime._PLAIN
+    punkt_runtime._PLAIN = re.compile(r"(?!)")  # matches nothing
+    try:
+        return SHORTCUT[1]._breaks(context)
+    finally:
+        punkt_runtime._PLAIN = saved
+
+
+def test_shortcuts_every_word_pair_matches_nltk():
+    reference, runtime = SHORTCUT
+    wrong = []
+    for first in SHORTCUT_WORDS:
+        for second in SHORTCUT_WORDS:
+            for sep in (". ", ".  ", ".\t", ". “", "! ", "? "):
+                text = f"One two {first}{sep}{second} three four."
+                if runtime.span_tokenize(text) != list(reference.span_tokenize(text)):
+                    wrong.append(text)
+                context = f"{first}{sep}{second}"
+                if runtime._breaks(context) != _general_breaks(context):
+                    wrong.append(f"shortcut differs on {context!r}")
+    assert not wrong, wrong[:10]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(SHORTCUT_WORDS),
+                          st.text(alphabet="aBcZ.-’' 4", min_size=1, max_size=4)), min_size=2, max_size=12),
+       st.lists(st.sampled_from([". ", " ", ".\n", "? ", " (", ". “"]), min_size=12, max_size=12))
+def test_shortcuts_generated_texts_match_nltk(words, seps):
+    text = "".join(w + s for w, s in zip(words, seps))
+    reference, runtime = SHORTCUT
+    assert runtime.span_tokenize(text) == list(reference.span_tokenize(text)), repr(text)
