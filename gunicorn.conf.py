@@ -45,6 +45,15 @@ backlog = 2048
 
 # --- Workers ----------------------------------------------------------------
 # Plain sync workers: requests are short and CPU-bound (no I/O to overlap).
+# gthread with keep-alive was measured against them (2026-11-29, bench/RESULTS-load.md):
+# with 1 thread, keep-alive saves ~10% of a worker's CPU per request, but a
+# gthread worker accepts connections even while its thread is busy and keeps
+# them, so kept-alive clients can all land on one worker while the other idles
+# (2 connections: 3 runs in 5), and a client that stalls mid-request holds the
+# thread with no timeout while its worker keeps accepting, so most new
+# connections wait behind it. 2 threads cost ~15% more CPU per request. A sync
+# worker accepts only when idle, and one held by a silent client is killed after
+# ``timeout``. Keep-alive to clients belongs in the router or proxy.
 workers = _env_int("WEB_CONCURRENCY", 2)
 worker_class = "sync"
 # Load the app (and so verify and load the model) once in the master before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -298,6 +299,10 @@ def test_vilnius_reference(client, slant_model, vilnius_text):
                      ("so_called", "so-called"), ("caps_emphasis", "AGAINST"), ("sneer_aside", "(alleged)")]:
         assert expected in found, expected
     assert not [c for c in cues if c["text"].strip() in ("NATO", "USA", "EU", "US")]
+    # nothing else in capitals is emphasis, and every curly-quoted phrase of this text is a scare quote
+    assert [c["text"] for c in cues if c["type"] == "caps_emphasis"] == ["AGAINST"]
+    quoted = set(re.findall(r"“[^”]{1,80}”", vilnius_text))
+    assert len(quoted) >= 5 and quoted <= {c["text"] for c in cues if c["type"] == "scare_quotes"}
 
 
 def test_writable_manifest_is_warned_about(app, slant_model, caplog, tmp_path):

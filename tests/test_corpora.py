@@ -75,3 +75,36 @@ def test_deduplicate_counts_repeats_and_conflicts():
     kept, duplicates, conflicts = deduplicate(records)
     assert [r.text for r in kept] == ["Rain fell.", "Other."]
     assert (duplicates, conflicts) == (1, 1)
+
+
+def _babe_file(path, rows):
+    lines = ["text;label_bias;label_opinion;biased_words"]
+    lines += [f"{text};{bias};Entirely factual;[]" for text, bias in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_read_babe_collects_the_sibling_label_sets(tmp_path):
+    from training.corpora import read_babe
+
+    _babe_file(tmp_path / "final_labels_SG2.csv", [("The mayor opened a new library.", "Non-biased"),
+                                                   ("Critics slammed the reckless plan.", "Biased"),
+                                                   ("Rain is expected on Friday.", "Non-biased")])
+    _babe_file(tmp_path / "final_labels_SG1.csv", [("the mayor opened a new library.", "Biased"),
+                                                   ("Critics slammed the “reckless” plan.", "Biased")])
+    _babe_file(tmp_path / "final_labels_MBIC.csv", [("The mayor  opened a new library.", "Non-biased"),
+                                                    ("Critics slammed the reckless plan.", "No agreement")])
+    got = {r.text: r for r in read_babe(tmp_path)}
+    assert got["The mayor opened a new library."].other_bias == ("Non-biased", "Biased")  # MBIC, SG1: sorted files
+    assert got["Critics slammed the reckless plan."].other_bias == ("No agreement", "Biased")
+    assert got["Rain is expected on Friday."].other_bias == ()
+    # the own labels never change
+    assert [r.bias for r in got.values()] == ["Non-biased", "Biased", "Non-biased"]
+    assert got["Critics slammed the reckless plan."].label == "loaded"
+    # a lone file has no siblings; a malformed sibling is an error naming it
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    _babe_file(alone / "final_labels_SG2.csv", [("Rain is expected on Friday.", "Non-biased")])
+    assert read_babe(alone)[0].other_bias == ()
+    (tmp_path / "final_labels_SG1.csv").write_text("text;label\nx;y\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="final_labels_SG1.csv"):
+        read_babe(tmp_path)

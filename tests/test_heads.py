@@ -12,7 +12,7 @@ from model.compile import compile_pipeline, compile_two_heads
 from model.heads import TwoHeadClassifier
 from model.scorer import Scorer, combine_heads
 from training.corpora import Record, read_labelled_file
-from training.heads import fit_two_heads, head_targets, heads_problem
+from training.heads import fit_two_heads, head_summary, head_targets, head_weights, heads_problem
 from training.train import fit
 
 from test_scorer import EDGE_CASES, invented_sentences
@@ -106,6 +106,40 @@ def test_head_rows_are_the_corpora_that_mark_loaded():
     assert head_targets(rows) == ["loaded", "not", None]
 
 
+def test_head_rows_weigh_less_per_disagreeing_annotator_group():
+    rows = [Record("a", "loaded", "babe", bias="Biased", other_bias=("Biased", "Non-biased")),
+            Record("b", "factual", "babe", bias="Non-biased", other_bias=("Biased", "No agreement")),
+            Record("c", "factual", "babe", bias="Non-biased", other_bias=("Non-biased",)),
+            Record("d", "opinion", "house")]
+    assert head_weights(rows).tolist() == [0.5, 0.25, 1.0, 1.0]
+    assert head_weights(rows, 0.2).tolist() == pytest.approx([0.2, 0.04, 1.0, 1.0])
+    assert head_weights(rows, 1.0).tolist() == [1.0] * 4
+    assert head_summary(rows)["head_down_weighted"] == 2
+    for bad in (0.0, -1, 1.5):
+        with pytest.raises(ValueError, match=r"disagreement_weight must be in \(0, 1\]"):
+            head_weights(rows, bad)
+
+
+def test_fit_passes_the_agreement_weights_to_the_head(records, monkeypatch):
+    n = len(records)
+    marked = [dataclasses.replace(r, bias="Biased" if r.label == "loaded" else "Non-biased",
+                                  other_bias=("No agreement",) if i % 3 == 0 else ()) for i, r in enumerate(records)]
+    seen = []
+    original = TwoHeadClassifier.fit
+
+    def spy(self, *args, **kwargs):
+        seen.append(np.asarray(kwargs["head_weight"]))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TwoHeadClassifier, "fit", spy)
+    extra = dict(extra_texts=["The bridge reopened."], extra_labels=["factual"], sample_weight=np.ones(n + 1))
+    weighted = fit_two_heads(marked, **extra)
+    unit = fit_two_heads(marked, disagreement_weight=1.0, **extra)
+    expected = np.where(np.arange(n) % 3 == 0, 0.5, 1.0)
+    assert np.array_equal(seen[0], np.r_[expected, 1.0]) and np.array_equal(seen[1], np.ones(n + 1))
+    assert not np.allclose(weighted.head_.coef_, unit.head_.coef_)
+
+
 def test_too_few_head_rows_is_a_clear_error(records):
     few = [r for r in records if r.label != "loaded"] + [r for r in records if r.label == "loaded"][:3]
     assert "at least 5 loaded" in heads_problem(few)
@@ -157,3 +191,27 @@ def test_babe_protocol_head_uses_only_the_training_folds_biased_words(tmp_path):
         train_markers = {marker(i) for i in range(len(TOPICS))} - test_markers
         assert test_markers and not test_markers & set(model.table_.word_index_)
         assert train_markers <= set(model.table_.word_index_)
+
+
+def test_fitters_use_one_blas_thread_whatever_the_caller_set(records, monkeypatch):
+    """The solver's sums, so the fitted weights, must not depend on the machine's core count."""
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from training.evaluate import fit_naive
+
+    seen = []
+    original = LogisticRegression.fit
+
+    def spy(self, *args, **kwargs):
+        seen.append(max(pool["num_threads"] for pool in threadpool_info()))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LogisticRegression, "fit", spy)
+    with threadpool_limits(limits=2):
+        assert max(pool["num_threads"] for pool in threadpool_info()) == 2
+        fit_two_heads(records)
+        fit(records)
+        fit_naive(records)
+        assert max(pool["num_threads"] for pool in threadpool_info()) == 2  # restored afterwards
+    assert len(seen) >= 3 and set(seen) == {1}

@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from model.pipeline import LABELS
@@ -31,6 +31,7 @@ class Record:
     bias: str = ""  # BABE: "Biased" / "Non-biased" when known
     biased_words: tuple[str, ...] = ()  # BABE: words the annotators marked as biased
     marks_loaded: bool = True  # the corpus's scheme has a "loaded" class (CheckThat's does not)
+    other_bias: tuple[str, ...] = ()  # BABE: this sentence's bias labels in the sibling label sets (SG1, MBIC)
 
 
 class CorpusError(Exception):
@@ -141,10 +142,29 @@ def babe_label(bias: str, opinion: str) -> str:
 
 
 def read_babe(path: str | Path) -> list[Record]:
-    """BABE ``final_labels_*.csv`` (``;``-separated); a directory means ``final_labels_SG2.csv``."""
+    """BABE ``final_labels_*.csv`` (``;``-separated); a directory means ``final_labels_SG2.csv``.
+
+    Each record's ``other_bias`` lists the bias labels the same sentence (compared by
+    :func:`normalise`) carries in the sibling ``final_labels_*.csv`` files of the folder
+    (BABE's other annotator groups, SG1 and MBIC), so training can weight rows the groups
+    disagree on; they never change a record's own label.
+    """
     path = Path(path)
     if path.is_dir():
         path = path / "final_labels_SG2.csv"
+    records = _read_babe_file(path)
+    others: dict[str, list[str]] = {}
+    for sibling in sorted(path.parent.glob("final_labels_*.csv")):
+        if sibling.resolve() != path.resolve():
+            for r in _read_babe_file(sibling):
+                if r.bias:
+                    others.setdefault(normalise(r.text), []).append(r.bias)
+    if not others:
+        return records
+    return [replace(r, other_bias=tuple(others.get(normalise(r.text), ()))) for r in records]
+
+
+def _read_babe_file(path: Path) -> list[Record]:
     rows = _checked_dict_rows(path, ";", ("text", "label_bias", "label_opinion"))
     return [Record(text=r["text"].strip(), label=babe_label(r["label_bias"], r["label_opinion"]),
                    source=f"babe:{path.stem}", id=f"{path.stem}:{n}", bias=r["label_bias"],

@@ -35,6 +35,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from model.pipeline import LABELS
 from training.corpora import Record, normalise, read_babe, read_checkthat
 from training.metrics import calibration
+from training.numerics import single_threaded
 from training.train import fit
 
 
@@ -49,6 +50,7 @@ def naive_pipeline(seed: int = 0, **_ignored):
                                                        random_state=seed))])
 
 
+@single_threaded
 def fit_naive(records: list[Record], seed: int = 0, **params):
     """Fit :func:`naive_pipeline` on ``records``."""
     return naive_pipeline(seed).fit([r.text for r in records], [r.label for r in records])

@@ -6,6 +6,12 @@ rows are "loaded" or "not". CheckThat marks subjectivity only, so its rows
 (``Record.marks_loaded`` false) are no evidence that a sentence is not loaded
 and do not train the head; they, and any pseudo-labelled pool rows, train the
 three-way model only.
+
+A head row whose sentence other annotator groups labelled differently (BABE's
+SG1 and MBIC label sets, ``Record.other_bias``) counts ``disagreement_weight``
+(default 0.5) per disagreeing group: the nested check in
+``training/experiments/exp19_head_nested.py`` preferred it to unit weights in
+every outer training fold (RESULTS.md row 60).
 """
 
 from __future__ import annotations
@@ -17,14 +23,30 @@ import numpy as np
 
 from model.heads import TwoHeadClassifier
 from training.corpora import Record
+from training.numerics import single_threaded
 
 _VECTORS: dict = {}
 MIN_PER_CLASS = 5  # the head's out-of-fold log-odds use 5 folds
+DISAGREEMENT_WEIGHT = 0.5
 
 
 def head_targets(records: list[Record]) -> list[str | None]:
     """Per record: ``"loaded"`` / ``"not"`` when its corpus marks loaded sentences, else ``None``."""
     return [("loaded" if r.label == "loaded" else "not") if r.marks_loaded else None for r in records]
+
+
+def head_weights(records: list[Record], disagreement_weight: float = DISAGREEMENT_WEIGHT) -> np.ndarray:
+    """Per record: ``disagreement_weight`` to the power of the number of ``other_bias`` labels unlike its own.
+
+    Raises
+    ------
+    ValueError
+        When ``disagreement_weight`` is not in (0, 1].
+    """
+    if not 0.0 < disagreement_weight <= 1.0:
+        raise ValueError(f"disagreement_weight must be in (0, 1] (1 turns the down-weighting off), "
+                         f"got {disagreement_weight}")
+    return np.array([disagreement_weight ** sum(o != r.bias for o in r.other_bias) for r in records], dtype=float)
 
 
 def heads_problem(records: list[Record]) -> str | None:
@@ -42,13 +64,16 @@ def head_summary(records: list[Record]) -> dict:
     """Sizes of the head's training rows, by source (for the manifest; no text)."""
     targets = head_targets(records)
     rows = [(r.source, t) for r, t in zip(records, targets) if t is not None]
+    weights = head_weights(records)
     return {"head_rows": len(rows), "head_loaded": sum(t == "loaded" for _, t in rows),
-            "head_sources": sorted({s for s, _ in rows})}
+            "head_sources": sorted({s for s, _ in rows}),
+            "head_down_weighted": int(sum(w < 1 for w, t in zip(weights, targets) if t is not None))}
 
 
+@single_threaded
 def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | None = None,
                   extra_texts=(), extra_labels=(), sample_weight=None, word_vectors: Path | str | None = None,
-                  **params) -> TwoHeadClassifier:
+                  disagreement_weight: float = DISAGREEMENT_WEIGHT, **params) -> TwoHeadClassifier:
     """Fit a :class:`TwoHeadClassifier` on ``records`` (+ extra three-way rows, e.g. the distillation pool).
 
     Parameters
@@ -80,6 +105,7 @@ def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | N
     problem = heads_problem(records)
     if problem:
         raise ValueError(problem)
+    row_weights = head_weights(records, disagreement_weight)
     extra_texts, extra_labels = list(extra_texts), list(extra_labels)
     if len(extra_texts) != len(extra_labels):
         raise ValueError(f"{len(extra_texts)} extra texts but {len(extra_labels)} extra labels")
@@ -89,6 +115,7 @@ def fit_two_heads(records: list[Record], seed: int = 0, span_dir: Path | str | N
     model = TwoHeadClassifier(seed=seed, class_weight=None if sample_weight is not None else "balanced", **params)
     return model.fit(texts, labels, sample_weight=None if sample_weight is None else np.asarray(sample_weight),
                      head_target=head_targets(records) + extra_none,
+                     head_weight=np.r_[row_weights, np.ones(len(extra_texts))],
                      biased_words=biased_word_lists(records) + extra_none,
                      span_tables=span_tables(DEFAULT_DATA_DIR if span_dir is None else span_dir),
                      word_vectors=vectors_for(word_vectors))

@@ -103,7 +103,10 @@ def _model_lines(info: dict | None) -> list[str]:
         f"({', '.join(info.get('head_sources', [])) or '?'}), with a learned loaded-word table block "
         "(word rates from BABE's annotated biased words, plus static word rates from BASIL lexical-bias spans, "
         "GPL-3.0, and PTC Loaded_Language / Name_Calling spans, no license stated upstream; word-level numbers only)"
-        + (_vector_text(info["word_vectors"]) if info.get("word_vectors") else "") + ".",
+        + (_vector_text(info["word_vectors"]) if info.get("word_vectors") else "") + "."
+        + (f" {info['head_down_weighted']} of its rows weigh 0.5 per BABE SG1/MBIC annotator group (AGPL-3.0) "
+           "that labelled the same sentence differently (labels only, `docs/heads.md`)."
+           if info.get("head_down_weighted") else ""),
         f"- **Three-way model**: multinomial logistic regression on all training sentences, with the loaded head's "
         f"out-of-fold log-odds as one more feature (weight {params.get('stack_weight', '?')}).",
         "- **Combination**: P(factual) from the three-way model; the remaining probability is split between loaded "

@@ -25,6 +25,7 @@ import numpy as np
 from model.features import build_pipeline
 from model.pipeline import LABELS
 from training.corpora import CorpusError, Record, normalise
+from training.numerics import single_threaded
 from training.pool import build_pool, pool_keys
 from training.pseudo import DEFAULT_TABLE, PseudoLabels, select
 from training.train import DEFAULT_DATA_DIR, _widen
@@ -90,6 +91,7 @@ def distilled_training_data(records: list[Record], table: PseudoLabels, data_dir
     return texts, labels, sample_weight, summary
 
 
+@single_threaded
 def fit_distilled(records: list[Record], seed: int = 0, table: PseudoLabels | Path | str | None = None,
                   data_dir: Path | str | None = None, weight: float = DEFAULT_WEIGHT,
                   min_confidence: float = DEFAULT_MIN_CONFIDENCE, balance: str = DEFAULT_BALANCE, heads: bool = True,

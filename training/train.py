@@ -19,6 +19,7 @@ from model.artifact import CLASSIFIER_FILE, DEFAULT_MODEL_DIR, PUNKT_FILE, SCORE
 from model.compile import save_scorer
 from model.features import build_pipeline
 from training.corpora import Record, deduplicate, read_babe, read_checkthat
+from training.numerics import single_threaded
 
 log = logging.getLogger(__name__)
 DEFAULT_DATA_DIR = Path(os.environ.get("SLANT_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
@@ -35,6 +36,7 @@ def shared_training_records(data_dir: Path) -> list[Record]:
     return read_babe(data_dir / "babe" / "final_labels_SG2.csv") + read_checkthat(data_dir / "checkthat2025_en")
 
 
+@single_threaded
 def fit(records: list[Record], seed: int = 0, span_dir: Path | str | None = None, **params):
     """Fit the Slant pipeline on ``records``.
 
