@@ -206,8 +206,10 @@ def main(argv=None) -> int:
         parser.error("--kill-worker-at needs the default (python) client")
     progress = None
     if not args.json:
+        cache = dict(args.env).get("SLANT_RESULT_CACHE", "0")
         print(f"gunicorn workers={args.workers}, client={args.client}, {args.duration:g} s per step, "
-              f"target p99 <= {args.p99_ms:g} ms with 0 errors", flush=True)
+              f"target p99 <= {args.p99_ms:g} ms with 0 errors, result cache "
+              f"{'off' if cache == '0' else cache + ' sentences (the same article every request)'}", flush=True)
         print(HEADER, flush=True)
         progress = lambda s: print(format_step(s), flush=True)  # noqa: E731
     result = run_steps(args.rate, args.duration, args.workers, args.kill_worker_at, find_max=args.find_max,

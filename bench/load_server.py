@@ -1,7 +1,9 @@
 """The gunicorn side of ``bench.load``: start it, watch its processes, stop it gracefully.
 
 * :func:`start_server` runs ``gunicorn -c gunicorn.conf.py service.wsgi:app`` on
-  127.0.0.1 at a free port (:func:`free_port`) and waits for ``/readyz``.
+  127.0.0.1 at a free port (:func:`free_port`) and waits for ``/readyz``. The per-sentence
+  result cache is off (``SLANT_RESULT_CACHE=0``) unless ``env`` sets it: every request
+  sends the same article, which the cache would answer without classifying anything.
 * :func:`worker_pids`, :func:`process_cpu`, :func:`machine_cpu` and :func:`memory_mb` read
   Linux ``/proc``: the master's workers, a process's CPU seconds, the whole machine's CPU
   and a process's RSS/PSS.
@@ -35,11 +37,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int, log_path: Path, env: dict | None = None) -> subprocess.Popen:
-    """Start gunicorn (preloaded model) and wait until ``/readyz`` answers; return the master process."""
-    environ = {**os.environ, "WEB_CONCURRENCY": str(workers), **(env or {})}
+def server_env(workers: int, log_path: Path, env: dict | None = None) -> dict:
+    """gunicorn's environment: this one's, ``workers``, the result cache off, then ``env`` (which wins)."""
+    environ = {**os.environ, "WEB_CONCURRENCY": str(workers), "SLANT_RESULT_CACHE": "0", **(env or {})}
     environ.pop("PORT", None)
     environ.setdefault("SLANT_FEEDBACK_DB", str(log_path.with_suffix(".sqlite3")))
+    return environ
+
+
+def start_server(port: int, workers: int, log_path: Path, env: dict | None = None) -> subprocess.Popen:
+    """Start gunicorn (preloaded model) and wait until ``/readyz`` answers; return the master process."""
+    environ = server_env(workers, log_path, env)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     log = open(log_path, "ab")
     proc = subprocess.Popen([str(gunicorn), "-c", "gunicorn.conf.py", "--bind", f"{HOST}:{port}",

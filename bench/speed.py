@@ -4,9 +4,10 @@ Run ``python -m bench.speed [--data-dir ../shared/corpora] [--repeats 5]``. One 
 one thread (BLAS/OpenMP pinned to 1). Sentences are the BABE SG2 ``text`` column and the
 CheckThat 2025 English ``sentence`` column, read at run time. The cue cache
 (``model.cues._analyse``) is cleared before every timed batch and article, so cue
-detection is always paid for; the fast path's per-word cache (char n-grams and word
-tokens of each distinct word) is reported cold (first batch of a fresh scorer) and
-warm (median of the repeats).
+detection is always paid for. The service's per-sentence result cache is used only in
+the row that says so (an article re-checked after one sentence was edited). The fast
+path's per-word cache (char n-grams and word tokens of each distinct word) is reported
+cold (first batch of a fresh scorer) and warm (median of the repeats).
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from bench import targets  # noqa: E402
 from model import cue_decisions, cues  # noqa: E402
 from model.artifact import load_model  # noqa: E402
+from model.cue_batch import analyse_batch  # noqa: E402
 from model.scorer import JOIN, Scorer  # noqa: E402
+from model.sentence_cache import SentenceCache  # noqa: E402
 from training.corpora import read_babe, read_checkthat  # noqa: E402
 from training.evaluate import naive_pipeline  # noqa: E402
 
@@ -95,6 +99,69 @@ def articles_latency(fn, articles, rounds=3):
             cold_cues()
             t = time.perf_counter()
             fn(art)
+            lat.append(time.perf_counter() - t)
+    return np.percentile(lat, 50) * 1e3, np.percentile(lat, 99) * 1e3
+
+
+def article_stages(model, articles, rounds=3) -> dict[str, float]:
+    """Median ms per 30-sentence article of each step of ``classify_text``, in the order it runs them.
+
+    Cue caches are cleared before each article (as in :func:`articles_latency`); the
+    scorer's steps are called one by one, as :meth:`model.scorer.Scorer.decision_function` does.
+    """
+    fast, times = model.scorer, {}
+
+    def step(name, t0):
+        t1 = time.perf_counter()
+        times.setdefault(name, []).append(t1 - t0)
+        return t1
+
+    for _ in range(rounds):
+        for art in articles:
+            cold_cues()
+            t = time.perf_counter()
+            texts = [s for _, _, s in model.split(art)]
+            t = step("split", t)
+            analyse_batch(texts)
+            t = step("cue features", t)
+            n, y = len(texts), np.zeros((len(texts), fast.word_coef.shape[1]))
+            words = JOIN.join(texts).lower().split()
+            t = step("join + lower + split", t)
+            ids, matrix, tok_ptr, tok_ids = fast.cache.lookup(words)
+            t = step("word-cache lookup", t)
+            toks, rows = fast._word_block(y, ids, tok_ptr, tok_ids, n)
+            t = step("word n-gram block", t)
+            toks, rows, lens = fast._words_only(toks, rows, n)
+            if fast.table_rates is not None:
+                fast._table_block(y, toks, rows, n, lens)
+                t = step("loaded-word table block", t)
+            if getattr(fast, "vector_by_token", None) is not None:
+                fast._vector_block(y, toks, rows, n, lens)
+                t = step("word-vector column", t)
+            fast._char_block(y, ids, matrix, n)
+            step("char n-gram block", t)
+    return {k: statistics.median(v) * 1e3 for k, v in times.items()}
+
+
+def recheck_latency(model, sents, rounds=3):
+    """ms p50 / p99 of ``classify_text`` on an article whose middle sentence was just edited.
+
+    A :class:`~model.sentence_cache.SentenceCache` holds the unedited articles' results
+    (as the service's cache does after the first check); cue caches are cleared before each call.
+    """
+    lat = []
+    for _ in range(rounds):
+        cache = SentenceCache(100_000)
+        for sentences in sents:
+            model.classify_text(" ".join(sentences), cache=cache)
+        for sentences in sents:
+            edited = list(sentences)
+            mid = len(edited) // 2
+            edited[mid] = "Also, " + edited[mid]
+            text = " ".join(edited)
+            cold_cues()
+            t = time.perf_counter()
+            model.classify_text(text, cache=cache)
             lat.append(time.perf_counter() - t)
     return np.percentile(lat, 50) * 1e3, np.percentile(lat, 99) * 1e3
 
@@ -181,8 +248,9 @@ def main(argv=None) -> None:
         stages["word-vector column"] = timed(lambda: fast._vector_block(y, toks, rows, n), args.repeats)
     stages["char n-gram block"] = timed(lambda: fast._char_block(y, ids, matrix, n), args.repeats)
     stages["cue features"] = timed(lambda: cues.cue_feature_matrix(texts), args.repeats, cold_cues)
-    for k, v in stages.items():
-        print(f"  {k:22s} {statistics.median(v) / n * 1e6:7.2f}")
+    stage_us = {k: statistics.median(v) / n * 1e6 for k, v in stages.items()}
+    for k, v in stage_us.items():
+        print(f"  {k:22s} {v:7.2f}")
 
     # articles: 30 consecutive sentences
     sents = [texts[i:i + ARTICLE] for i in range(0, n - ARTICLE + 1, ARTICLE)]
@@ -197,18 +265,31 @@ def main(argv=None) -> None:
         "fast classify_sentences (no split)": articles_latency(model.classify_sentences, sents),
         "fast full path classify_text": articles_latency(model.classify_text, arts),
     }
+    rows["fast full path, one sentence edited (cache)"] = recheck_latency(model, sents)
     model.scorer = None
     rows["reference full path classify_text"] = articles_latency(model.classify_text, arts, rounds=1)
     model.scorer = fast
     for k, (p50, p99) in rows.items():
         print(f"  {k:38s} {p50:6.2f} / {p99:6.2f}")
+    article_ms = article_stages(model, arts)
+    print("  steps of the full path (ms, median; the rest is softmax, combining and the JSON-ready rows):")
+    print("    " + ", ".join(f"{k} {v:.3f}" for k, v in article_ms.items()))
 
     print("\nmodel load + peak RSS (fresh subprocess; classify all sentences in chunks of 1000):")
+    loads = {}
     for mode in ("fast", "reference"):
-        info = subprocess_load(mode, texts, args.model)
+        info = loads[mode] = subprocess_load(mode, texts, args.model)
         print(f"  {mode:10s} start->ready {info['wall_to_ready_s']:.2f} s (in-process import+load "
               f"{info['load_s']:.2f} s), RSS at ready {info['ready_rss_mb']:.0f} MB, peak {info['peak_rss_mb']:.0f} MB, "
               f"heavy modules imported at ready: {', '.join(info['heavy_imports']) or 'none'}")
+
+    print("\ntargets of the speed issue (this run):")
+    for verdict in targets.verdicts(per_s["fast"], per_s["naive"], rows["fast full path classify_text"],
+                                    loads["fast"]["wall_to_ready_s"], loads["fast"]["peak_rss_mb"], diff, mism):
+        print(verdict.line())
+    print("\nwhat the stage profile allows (us/sentence, this run):")
+    print("\n".join(targets.ceilings(stage_us, per_s["naive"])))
+    print(targets.article_floor(article_ms))
 
 
 if __name__ == "__main__":

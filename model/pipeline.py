@@ -96,18 +96,34 @@ class SlantModel:
         classes = [str(c) for c in estimator.classes_]
         return proba[:, [classes.index(label) for label in LABELS]]
 
-    def _sentence_dicts(self, texts: list[str], spans=None) -> list[dict]:
+    def _entries(self, texts: list[str]) -> list[tuple]:
+        """``(label, (p_factual, p_opinion, p_loaded), cues)`` of each text (cues: a tuple of Cue)."""
+        if not texts:
+            return []
         cues, features = analyse_batch(texts)  # displayed cues and the classifier's cue features, once
         probs = self.scores(texts, features)
-        labels = [LABELS[k] for k in probs.argmax(axis=1).tolist()] if len(texts) else []
-        scores = [{_FACTUAL: a, _OPINION: b, _LOADED: c} for a, b, c in probs.tolist()]  # LABELS order
-        found = [[cue.to_dict() for cue in cue_list] if cue_list else [] for cue_list in cues]
+        labels = [LABELS[k] for k in probs.argmax(axis=1).tolist()]
+        return list(zip(labels, map(tuple, probs.tolist()), map(tuple, cues)))
+
+    def _cached_entries(self, texts: list[str], cache) -> list[tuple]:
+        """:meth:`_entries` through ``cache``: only the texts it lacks are classified (once each)."""
+        entries = cache.get_many(texts)
+        missing = list(dict.fromkeys(t for t, e in zip(texts, entries) if e is None))
+        if missing:
+            fresh = dict(zip(missing, self._entries(missing)))
+            cache.put_many(fresh.items())
+            entries = [fresh[t] if e is None else e for t, e in zip(texts, entries)]
+        return entries
+
+    def _sentence_dicts(self, texts: list[str], spans=None, cache=None) -> list[dict]:
+        entries = self._entries(texts) if cache is None else self._cached_entries(texts, cache)
         if spans is None:
-            return [{"index": index, "text": text, "label": label, "scores": row, "cues": cue_dicts}
-                    for index, (text, label, row, cue_dicts) in enumerate(zip(texts, labels, scores, found))]
-        return [{"index": index, "start": span[0], "end": span[1], "text": text, "label": label, "scores": row,
-                 "cues": cue_dicts}
-                for index, (span, text, label, row, cue_dicts) in enumerate(zip(spans, texts, labels, scores, found))]
+            return [{"index": index, "text": text, "label": label, "scores": {_FACTUAL: a, _OPINION: b, _LOADED: c},
+                     "cues": [cue.to_dict() for cue in cues]}
+                    for index, (text, (label, (a, b, c), cues)) in enumerate(zip(texts, entries))]  # LABELS order
+        return [{"index": index, "start": start, "end": end, "text": text, "label": label,
+                 "scores": {_FACTUAL: a, _OPINION: b, _LOADED: c}, "cues": [cue.to_dict() for cue in cues]}
+                for index, ((start, end, _), text, (label, (a, b, c), cues)) in enumerate(zip(spans, texts, entries))]
 
     @staticmethod
     def _summary(rows: list[dict]) -> dict:
@@ -116,20 +132,25 @@ class SlantModel:
             counts[row["label"]] += 1
         return {"counts": counts, "sentences": len(rows)}
 
-    def classify_sentences(self, sentences: list[str]) -> dict:
-        """Classify sentences a caller has already split (no offsets into a text)."""
-        rows = self._sentence_dicts(list(sentences))
+    def classify_sentences(self, sentences: list[str], cache=None) -> dict:
+        """Classify sentences a caller has already split (no offsets into a text).
+
+        ``cache``: a :class:`model.sentence_cache.SentenceCache` of this model's results;
+        sentences found there are not classified again.
+        """
+        rows = self._sentence_dicts(list(sentences), cache=cache)
         return {"model": self.info(), "sentences": rows, "summary": self._summary(rows)}
 
     def split(self, text: str) -> list[tuple[int, int, str]]:
         """Sentences of ``text`` as ``(start, end, sentence)`` code-point spans."""
         return self.splitter.split(text)
 
-    def classify_text(self, text: str, spans=None) -> dict:
+    def classify_text(self, text: str, spans=None, cache=None) -> dict:
         """Split ``text`` into sentences and classify each one.
 
         Sentence ``start``/``end`` index ``text``; cue offsets index the sentence.
+        ``cache``: as in :meth:`classify_sentences`.
         """
         spans = self.split(text) if spans is None else spans
-        rows = self._sentence_dicts([s for _, _, s in spans], spans)
+        rows = self._sentence_dicts([s for _, _, s in spans], spans, cache)
         return {"model": self.info(), "sentences": rows, "summary": self._summary(rows)}

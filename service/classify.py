@@ -15,19 +15,38 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from model.sentence_cache import SentenceCache
 from service.errors import APIError, payload_too_large_message
 
 bp = Blueprint("classify", __name__, url_prefix="/v1")
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_CACHE_LOCK = threading.Lock()
 
 
 def get_model():
     """The :class:`~model.pipeline.SlantModel` loaded by :func:`service.create_app`."""
     return current_app.extensions["slant_model"]
+
+
+def get_cache(model):
+    """This worker's :class:`~model.sentence_cache.SentenceCache` for ``model``, or ``None`` when off.
+
+    A reloaded model gets a new, empty cache: results of the previous model are never served.
+    """
+    size = current_app.config.get("RESULT_CACHE", 0)
+    if not size:
+        return None
+    with _CACHE_LOCK:
+        owner, cache = current_app.extensions.get("slant_result_cache", (None, None))
+        if owner is not model:
+            cache = SentenceCache(size)
+            current_app.extensions["slant_result_cache"] = (model, cache)
+    return cache
 
 
 def _type_name(value: object) -> str:
@@ -214,11 +233,12 @@ def classify():
     """Label each sentence factual / opinion / loaded, with scores and cues."""
     kind, value = parse_request(read_json_object())
     model = get_model()
+    cache = get_cache(model)
     if kind == "sentences":
-        result = model.classify_sentences(value)
+        result = model.classify_sentences(value, cache=cache)
     else:
         spans, warnings = split_text(model, value)
-        result = model.classify_text(value, spans=spans)
+        result = model.classify_text(value, spans=spans, cache=cache)
         if warnings:
             result["warnings"] = warnings
     g.sentences, g.model_version = len(result["sentences"]), model.version

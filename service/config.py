@@ -41,6 +41,11 @@ Keys
     Requests per minute per client to ``/v1/*`` (token bucket, per process); 0 (default) = off.
 ``TRUST_PROXY`` (``SLANT_TRUST_PROXY``)
     ``1``: the client is the last ``X-Forwarded-For`` address; ``0`` (default): the peer address.
+``RESULT_CACHE`` (``SLANT_RESULT_CACHE``)
+    Sentences whose results each worker keeps, so re-checking an edited article
+    classifies only the changed sentences (default 4,096, about 3 MB; at most
+    100,000; 0 = off). Sentences of unpublished drafts stay in the worker's memory
+    until newer ones push them out.
 ``FEEDBACK_DB`` (``SLANT_FEEDBACK_DB``)
     Where ``POST /v1/feedback`` stores corrections: a SQLite file path or a
     ``postgresql://`` URL. ``None`` (default): ``instance/feedback.sqlite3`` in
@@ -68,12 +73,14 @@ DEFAULTS: dict[str, object] = {
     "READ_AUTH": "open",
     "RATE_LIMIT": 0,
     "TRUST_PROXY": False,
+    "RESULT_CACHE": 4_096,
 }
 
 INT_KEYS = ("MAX_CONTENT_LENGTH", "MAX_SENTENCES", "MAX_SENTENCE_CHARS", "CORS_MAX_AGE", "MAX_SENTENCE_MARKS")
 ENV_KEYS = ("MODEL_DIR", *INT_KEYS, "CORS_ORIGINS", "API_TOKEN", "WRITE_AUTH", "FEEDBACK_DB", "READ_AUTH",
-            "RATE_LIMIT", "TRUST_PROXY")
+            "RATE_LIMIT", "TRUST_PROXY", "RESULT_CACHE")
 READ_AUTH_MODES = ("open", "token")
+MAX_RESULT_CACHE = 100_000  # sentences (0.6-0.8 KB each with text, scores and cues: <= ~80 MB per worker)
 WRITE_AUTH_MODES = ("token", "open")
 
 
@@ -228,6 +235,10 @@ def validate(config: Mapping[str, object]) -> dict[str, object]:
     values["READ_AUTH"] = read
     rate = config.get("RATE_LIMIT") or 0
     values["RATE_LIMIT"] = 0 if rate in (0, "0") else parse_positive_int("SLANT_RATE_LIMIT", rate)
+    cache = config.get("RESULT_CACHE", DEFAULTS["RESULT_CACHE"])
+    values["RESULT_CACHE"] = 0 if cache in (0, "0") else parse_positive_int("SLANT_RESULT_CACHE", cache)
+    if values["RESULT_CACHE"] > MAX_RESULT_CACHE:
+        raise ConfigError(f"SLANT_RESULT_CACHE must be at most {MAX_RESULT_CACHE} sentences, got {cache!r}")
     proxy = config.get("TRUST_PROXY")
     if isinstance(proxy, str):
         if proxy.strip().lower() not in ("0", "1", "true", "false", "yes", "no", ""):

@@ -8,7 +8,10 @@ never a header (so never a token).
 ``/metrics`` is written by hand in the Prometheus text exposition format 0.0.4:
 ``slant_requests_total{route,status}``, ``slant_request_duration_seconds``
 (histogram by route), ``slant_sentences_classified_total`` and
-``slant_model_info{name,version} 1``. Counters live in the process: with N
+``slant_model_info{name,version} 1``, and with the result cache on
+``slant_result_cache_hits_total``, ``slant_result_cache_misses_total`` (sentences
+found / not found; they start again from 0 when the model is reloaded) and
+``slant_result_cache_sentences``. Counters live in the process: with N
 gunicorn workers each scrape reaches one worker and shows only its counts.
 """
 
@@ -79,7 +82,7 @@ class Metrics:
             row[-1] += 1
             self.sentences += sentences
 
-    def render(self, model) -> str:
+    def render(self, model, cache=None) -> str:
         out = ["# HELP slant_requests_total HTTP requests by route and status.",
                "# TYPE slant_requests_total counter"]
         with self.lock:
@@ -100,6 +103,13 @@ class Metrics:
         out += ["# HELP slant_model_info The model being served.", "# TYPE slant_model_info gauge"]
         if model is not None:
             out.append(f'slant_model_info{{name="{_esc(model.name)}",version="{_esc(model.version)}"}} 1')
+        if cache is not None:
+            out += ["# HELP slant_result_cache_hits_total Sentences answered from the result cache.",
+                    "# TYPE slant_result_cache_hits_total counter", f"slant_result_cache_hits_total {cache.hits}",
+                    "# HELP slant_result_cache_misses_total Sentences the result cache did not hold.",
+                    "# TYPE slant_result_cache_misses_total counter", f"slant_result_cache_misses_total {cache.misses}",
+                    "# HELP slant_result_cache_sentences Sentences held by the result cache.",
+                    "# TYPE slant_result_cache_sentences gauge", f"slant_result_cache_sentences {len(cache)}"]
         return "\n".join(out) + "\n"
 
 
@@ -129,7 +139,8 @@ def _finish(response):
 @bp.get("/metrics")
 def metrics():
     """Prometheus text exposition of this process's counters."""
-    body = current_app.extensions["slant_metrics"].render(current_app.extensions.get("slant_model"))
+    _, cache = current_app.extensions.get("slant_result_cache", (None, None))
+    body = current_app.extensions["slant_metrics"].render(current_app.extensions.get("slant_model"), cache)
     return Response(body, mimetype="text/plain", content_type="text/plain; version=0.0.4; charset=utf-8")
 
 

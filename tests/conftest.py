@@ -21,7 +21,7 @@ SHARED = Path(os.environ["SLANT_SHARED_DIR"]) if os.environ.get("SLANT_SHARED_DI
 #: Service settings a developer's shell could set; cleared so tests see the defaults.
 SERVICE_ENV = ("SLANT_FEEDBACK_DB", "SLANT_MAX_CONTENT_LENGTH", "SLANT_MAX_SENTENCES", "SLANT_MAX_SENTENCE_CHARS",
                "SLANT_CORS_ORIGINS", "SLANT_CORS_MAX_AGE", "SLANT_API_TOKEN", "SLANT_WRITE_AUTH", "SLANT_READ_AUTH",
-               "SLANT_RATE_LIMIT", "SLANT_TRUST_PROXY", "SLANT_MAX_SENTENCE_MARKS")
+               "SLANT_RATE_LIMIT", "SLANT_TRUST_PROXY", "SLANT_MAX_SENTENCE_MARKS", "SLANT_RESULT_CACHE")
 
 
 @pytest.fixture(scope="session")

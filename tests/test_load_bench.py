@@ -148,11 +148,11 @@ class _SpyModel:
     def __init__(self, model, fail: bool = False):
         self._model, self.fail, self.texts = model, fail, []
 
-    def classify_text(self, text, spans=None):
+    def classify_text(self, text, spans=None, cache=None):
         self.texts.append(text)
         if self.fail:
             raise RuntimeError("boom")
-        return self._model.classify_text(text, spans=spans)
+        return self._model.classify_text(text, spans=spans, cache=cache)
 
     def __getattr__(self, name):
         return getattr(self._model, name)
@@ -179,3 +179,13 @@ def test_mark_limit_counts_only_marks_when_there_are_many_full_stops(make_app):
     resp = client.post("/v1/classify", json={"text": "A. B. C. D. E. F. G."})
     assert resp.status_code == 413 and resp.get_json()["error"]["code"] == "text_too_complex"
     assert client.post("/v1/classify", json={"text": "A. B. C. D. E. F"}).status_code == 200  # exactly 5 marks
+
+
+def test_load_server_turns_the_result_cache_off_unless_asked(monkeypatch, tmp_path):
+    # every bench request sends the same article: with the cache on, nothing would be classified
+    monkeypatch.setenv("SLANT_RESULT_CACHE", "4096")
+    monkeypatch.setenv("PORT", "1234")
+    env = load_server.server_env(3, tmp_path / "g.log")
+    assert env["SLANT_RESULT_CACHE"] == "0" and env["WEB_CONCURRENCY"] == "3" and "PORT" not in env
+    assert env["SLANT_FEEDBACK_DB"] == str(tmp_path / "g.sqlite3")
+    assert load_server.server_env(2, tmp_path / "g.log", {"SLANT_RESULT_CACHE": "100"})["SLANT_RESULT_CACHE"] == "100"
