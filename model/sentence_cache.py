@@ -6,10 +6,10 @@ classifier. :class:`SentenceCache` maps a sentence's text to its result
 (least recently used entries are dropped beyond ``max_entries``); it belongs to
 one loaded model (the service builds a new one when the model is reloaded).
 
-Scores from the cache equal a fresh computation to float rounding: numpy's
-vectorised ``exp`` can round the last bit of a row differently depending on where
-the row sits in a batch, so the same sentence in two different requests may differ
-by about 1e-16 with or without the cache.
+Scores from the cache equal a fresh computation to float rounding: the scorer's
+table block multiplies a dense matrix (``@``, BLAS), which can round a row's last
+bits differently in a one-row batch than in a larger one, so the same sentence in
+two different requests may differ by about 1e-16 with or without the cache.
 """
 
 from __future__ import annotations
